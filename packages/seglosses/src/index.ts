@@ -1,0 +1,22 @@
+/**
+ * seglosses — loss functions for semantic segmentation on TensorFlow.js tensors.
+ * Depends on `@tensorflow/tfjs-core` only; import `@tensorflow/tfjs` (or register gradients
+ * otherwise) to train with them.
+ */
+export { createLoss, getLossDefinition, listLosses } from './losses/registry.js';
+export type { LossInfo } from './losses/registry.js';
+export { combineLosses, lossFromExpression, weightAt } from './losses/combine.js';
+export type { CombinedLoss, LinearRamp, WeightSchedule, WeightedLoss } from './losses/combine.js';
+export type {
+  LossCategory,
+  LossDefinition,
+  LossExtras,
+  LossFunction,
+  ReferenceParity,
+} from './losses/types.js';
+export type { Activation, OptionSpec, Reduction } from './losses/options.js';
+export { SeglossesError } from './core/errors.js';
+export { bibliography, cite } from './core/bibliography.js';
+export type { BibKey, Reference } from './core/bibliography.js';
+export { setLogSink } from './core/logger.js';
+export type { LogLevel, LogSink } from './core/logger.js';

@@ -1,0 +1,136 @@
+/**
+ * Weighted sums of losses — the survey's combination family generalised: Σ_k w_k(step)·L_k.
+ * A weight is a number or a schedule over training steps (Kervadec et al. bring the boundary term
+ * in with a linear ramp). The training step reaches the schedule through `extras.step`.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+import { SeglossesError, describe, fail } from '../core/errors.js';
+import { createLoss } from './registry.js';
+import type { LossExtras, LossFunction } from './types.js';
+
+/** A weight that changes linearly from `from` to `to` over `steps` steps, starting at `start`. */
+export interface LinearRamp {
+  readonly kind: 'linear';
+  readonly from: number;
+  readonly to: number;
+  readonly steps: number;
+  readonly start?: number;
+}
+
+export type WeightSchedule = number | LinearRamp | ((step: number) => number);
+
+export interface WeightedLoss {
+  readonly loss: LossFunction;
+  readonly weight: WeightSchedule;
+}
+
+/** A sum of weighted losses; `weightsAt(step)` tells the weights the trainer logs. */
+export interface CombinedLoss extends LossFunction {
+  readonly terms: readonly WeightedLoss[];
+  weightsAt(step: number): number[];
+}
+
+/** The value of a weight schedule at a training step. */
+export function weightAt(schedule: WeightSchedule, step: number): number {
+  if (typeof schedule === 'number') return schedule;
+  if (typeof schedule === 'function') return schedule(step);
+  const start = schedule.start ?? 0;
+  const progress = Math.min(Math.max((step - start) / Math.max(schedule.steps, 1), 0), 1);
+  return schedule.from + (schedule.to - schedule.from) * progress;
+}
+
+function checkSchedule(index: number, weight: unknown): void {
+  const who = 'combineLosses';
+  if (typeof weight === 'number') {
+    if (!Number.isFinite(weight)) fail(who, `terms[${index}].weight`, 'finite', describe(weight));
+    return;
+  }
+  if (typeof weight === 'function') return;
+  const ramp = weight as Partial<LinearRamp> | null;
+  const ok =
+    ramp !== null &&
+    typeof ramp === 'object' &&
+    ramp.kind === 'linear' &&
+    [ramp.from, ramp.to, ramp.steps].every((v) => typeof v === 'number' && isFinite(v));
+  if (!ok) {
+    fail(
+      who,
+      `terms[${index}].weight`,
+      "a number, a function of the step or { kind: 'linear', from, to, steps }",
+      describe(weight),
+    );
+  }
+}
+
+/**
+ * Sums losses with weights. Each term's reduction must give a scalar (the default `'mean'`).
+ * `name` defaults to the terms' names joined with `+`.
+ */
+export function combineLosses(terms: readonly WeightedLoss[], name?: string): CombinedLoss {
+  if (!Array.isArray(terms) || terms.length === 0) {
+    fail('combineLosses', 'terms', 'a non-empty array of { loss, weight }', describe(terms));
+  }
+  terms.forEach((term, i) => {
+    if (typeof term?.loss !== 'function' || typeof term.loss.lossName !== 'string') {
+      fail('combineLosses', `terms[${i}].loss`, 'a loss from createLoss', describe(term?.loss));
+    }
+    if (term.loss.options.reduction === 'none') {
+      fail('combineLosses', `terms[${i}].loss reduction`, "'mean' or 'sum'", "'none'");
+    }
+    checkSchedule(i, term.weight);
+  });
+  const copy = terms.map((t) => ({ loss: t.loss, weight: t.weight }));
+  const lossName = name ?? copy.map((t) => t.loss.lossName).join('+');
+  const weightsAt = (step: number) => copy.map((t) => weightAt(t.weight, step));
+
+  const combined = (yTrue: tf.Tensor, yPred: tf.Tensor, extras: LossExtras = {}): tf.Tensor => {
+    const weights = weightsAt(extras.step ?? 0);
+    return tf.tidy(() => {
+      let total: tf.Tensor = tf.scalar(0);
+      copy.forEach((term, i) => {
+        if (weights[i] === 0) return;
+        total = tf.add(total, tf.mul(term.loss(yTrue, yPred, extras), weights[i]));
+      });
+      return total;
+    });
+  };
+  return Object.assign(combined, {
+    lossName,
+    category: 'combination' as const,
+    trainableVariables: copy.flatMap((t) => [...t.loss.trainableVariables]),
+    needs: [...new Set(copy.flatMap((t) => [...t.loss.needs]))],
+    options: {},
+    terms: copy,
+    weightsAt,
+    dispose: () => copy.forEach((t) => t.loss.dispose()),
+  });
+}
+
+/**
+ * Parses a loss expression such as `cross-entropy+dice` or `0.5*cross-entropy+0.5*dice` into a
+ * loss (a single name gives that loss itself). Options per name may be given in `options`.
+ */
+export function lossFromExpression(
+  expression: string,
+  options: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {},
+): LossFunction {
+  const parts = expression.split('+').map((p) => p.trim());
+  if (parts.some((p) => p.length === 0)) {
+    throw new SeglossesError(
+      `lossFromExpression: expression must look like "a+b" or "0.5*a+0.5*b", got "${expression}"`,
+    );
+  }
+  const terms = parts.map((part) => {
+    const match = /^(?:([0-9]*\.?[0-9]+(?:e-?[0-9]+)?)\s*\*\s*)?([a-z0-9-]+)$/i.exec(part);
+    if (match === null) {
+      throw new SeglossesError(
+        `lossFromExpression: term must be "name" or "weight*name", got "${part}"`,
+      );
+    }
+    const weight = match[1] === undefined ? 1 : Number(match[1]);
+    return { loss: createLoss(match[2], options[match[2]]), weight };
+  });
+  if (terms.length === 1 && terms[0].weight === 1) return terms[0].loss;
+  return combineLosses(terms, expression.replace(/\s+/g, ''));
+}

@@ -1,0 +1,94 @@
+/**
+ * Runs every entry of the repository's `oracle-parity.json` on every case of its oracle variant,
+ * on every test backend: reference = scale·ours + offset, and reference gradient = scale·ours'.
+ * Also checks that every `required` variant of the covered oracle files has an entry.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, test } from 'node:test';
+
+import { createLoss } from '../index.js';
+import { testBackends, tf, useBackend } from '../test-support/backends.js';
+import {
+  allOracleVariants,
+  findOracleVariant,
+  loadOracleCase,
+  oracleDir,
+  oracleTensors,
+  toReferenceLayout,
+} from '../test-support/oracles.js';
+import { closeValue, gradRelTol, relativeMaxError } from '../test-support/tolerances.js';
+
+interface ParityEntry {
+  loss: string;
+  options?: Record<string, unknown>;
+  scale?: number;
+  offset?: number;
+  exclude?: Record<string, string>;
+  excludeGradient?: Record<string, string>;
+}
+
+const repoRoot = join(oracleDir, '..', '..', '..', '..');
+const parity = JSON.parse(readFileSync(join(repoRoot, 'oracle-parity.json'), 'utf8')) as Record<
+  string,
+  ParityEntry
+>;
+
+/** Oracle files whose losses are implemented; every required variant in them must be mapped. */
+const coveredOracleFiles = ['cross_entropy.json', 'dice.json'];
+
+describe('oracle-parity.json covers every required variant of the implemented losses', () => {
+  for (const variant of allOracleVariants()) {
+    if (variant.requirement !== 'required' || !coveredOracleFiles.includes(variant.file)) continue;
+    test(variant.variant, () => {
+      assert.ok(variant.variant in parity, `${variant.variant} has no entry in oracle-parity.json`);
+    });
+  }
+  test('no entry maps a known-wrong variant', () => {
+    for (const name of Object.keys(parity)) {
+      assert.notEqual(findOracleVariant(name).requirement, 'known-wrong', name);
+    }
+  });
+});
+
+for (const backend of testBackends) {
+  describe(`oracle parity on ${backend}`, () => {
+    before(() => useBackend(backend));
+    for (const [name, entry] of Object.entries(parity)) {
+      test(name, () => {
+        const variant = findOracleVariant(name);
+        const loss = createLoss(entry.loss, entry.options);
+        const scale = entry.scale ?? 1;
+        const offset = entry.offset ?? 0;
+        let ran = 0;
+        for (const result of variant.results) {
+          if (entry.exclude?.[result.case] !== undefined) continue;
+          const before = tf.memory().numTensors;
+          const { yTrue, yPred } = oracleTensors(
+            loadOracleCase(variant.file, result.case),
+            variant.input,
+          );
+          const { value, grad } = tf.valueAndGrad((p: tf.Tensor) => loss(yTrue, p) as tf.Scalar)(
+            yPred,
+          );
+          const ours = scale * value.dataSync()[0] + offset;
+          assert.ok(
+            result.value !== null && closeValue(ours, result.value),
+            `${name} ${result.case}: value ${ours} vs reference ${result.value}`,
+          );
+          if (entry.excludeGradient?.[result.case] === undefined && result.grad !== null) {
+            const ourGrad = tf.tidy(() => toReferenceLayout(tf.mul(grad, scale) as tf.Tensor4D));
+            const error = relativeMaxError(ourGrad, result.grad);
+            assert.ok(error <= gradRelTol, `${name} ${result.case}: gradient error ${error}`);
+          }
+          tf.dispose([yTrue, yPred, value, grad]);
+          assert.equal(tf.memory().numTensors, before, `${name} ${result.case}: tensors leaked`);
+          ran++;
+        }
+        loss.dispose();
+        assert.ok(ran > 0, `${name}: every case excluded`);
+      });
+    }
+  });
+}
