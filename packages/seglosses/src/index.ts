@@ -20,3 +20,5 @@ export { bibliography, cite } from './core/bibliography.js';
 export type { BibKey, Reference } from './core/bibliography.js';
 export { setLogSink } from './core/logger.js';
 export type { LogLevel, LogSink } from './core/logger.js';
+export * from './metrics/index.js';
+export * from './geometry/index.js';

@@ -1,0 +1,2 @@
+/** Geometry on typed arrays: exact distance transforms, boundaries. */
+export {};
