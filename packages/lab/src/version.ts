@@ -1,0 +1,2 @@
+/** The version reported by the CLI and written into results.json. */
+export const labVersion = '0.1.0';
