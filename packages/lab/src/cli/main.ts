@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /**
  * The `seglosses` command line: `bench` trains one model per loss on a dataset and compares them;
  * `losses` lists the registry.

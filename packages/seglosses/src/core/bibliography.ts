@@ -71,6 +71,14 @@ export const bibliography = {
       'Holistic Convolutional Networks',
     venue: 'BrainLes (MICCAI workshop)',
   },
+  tilborghs2020: {
+    authors: 'Tilborghs, Dirks, Fidon, Willems, Eelbode, Bertels, et al.',
+    year: 2020,
+    title:
+      'Comparative Study of Deep Learning Methods for the Automatic Segmentation of Lung, ' +
+      'Lesion and Lesion Type in CT Scans of COVID-19 Patients',
+    venue: 'arXiv:2007.15546',
+  },
   rahman2016: {
     authors: 'Rahman, Wang',
     year: 2016,

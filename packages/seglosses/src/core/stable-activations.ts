@@ -33,7 +33,7 @@ export function unaryCustomGrad(forward: UnaryWithGradient): (x: tf.Tensor) => t
 /** 1 at the (first) largest entry of the last axis, 0 elsewhere. */
 function argmaxMask(x: tf.Tensor): tf.Tensor {
   const channels = x.shape[x.rank - 1];
-  return tf.oneHot(tf.argMax(x, -1), channels).asType('float32');
+  return tf.cast(tf.oneHot(tf.argMax(x, -1), channels), 'float32');
 }
 
 /** Softmax over the last axis with a float32-accurate gradient near saturation. */

@@ -1,2 +1,8 @@
-/** Geometry on typed arrays: exact distance transforms, boundaries. */
-export {};
+/** Geometry on typed arrays: exact distance transforms, signed distance maps, boundaries. */
+export { distanceTransform } from './distance-transform.js';
+export type { DistanceTransformOptions } from './distance-transform.js';
+export { signedDistanceMap } from './signed-distance.js';
+export type { SignedDistanceOptions, ZeroLevel } from './signed-distance.js';
+export { boundaryMask } from './boundary.js';
+export type { BoundaryMode, BoundaryOptions, Connectivity, ImageEdge } from './boundary.js';
+export type { Spacing } from './grid.js';

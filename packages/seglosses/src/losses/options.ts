@@ -7,11 +7,13 @@ import { SeglossesError, describe, fail, suggestion } from '../core/errors.js';
 export type OptionSpec =
   | {
       readonly type: 'number';
-      readonly default: number;
+      readonly default: number | null;
       readonly min?: number;
       readonly max?: number;
       /** Whether `min` itself is excluded. */
       readonly exclusiveMin?: boolean;
+      /** Whether null (the option is off) is accepted. */
+      readonly nullable?: boolean;
       readonly doc: string;
     }
   | {
@@ -94,7 +96,7 @@ function checkValue(who: string, name: string, spec: OptionSpec, value: unknown)
   switch (spec.type) {
     case 'number':
     case 'integer': {
-      if (value === null && spec.type === 'integer' && spec.nullable) return;
+      if (value === null && spec.nullable) return;
       if (typeof value !== 'number' || !Number.isFinite(value)) {
         fail(who, what, `a finite ${spec.type}`, describe(value));
       }

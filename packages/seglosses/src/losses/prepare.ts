@@ -96,6 +96,30 @@ export class PreparedInput {
     });
   }
 
+  /**
+   * `1 − probs` `[B,H,W,C]`, accurate where a probability is within float32 rounding of 1.
+   * Softmax: 1 − y_c = Σ_{j≠c} y_j. Only the largest class m of a pixel can be close to 1, so its
+   * complement is that sum of small positive terms; for c ≠ m, y_c ≤ 1/2 and 1 − y_c is exact
+   * enough (the argmax mask is a constant). Sigmoid: 1 − σ(x) = σ(−x).
+   */
+  get complementProbs(): tf.Tensor4D {
+    return this.memo('complementProbs', () => {
+      switch (this.options.activation) {
+        case 'softmax': {
+          const probs = this.probs;
+          const isMax = tf.cast(tf.oneHot(tf.argMax(this.yPred, 3), this.numClasses), 'float32');
+          const notMax = tf.sub(1, isMax);
+          const others = tf.sum(tf.mul(probs, notMax), 3, true);
+          return tf.add(tf.mul(notMax, tf.sub(1, probs)), tf.mul(isMax, others)) as tf.Tensor4D;
+        }
+        case 'sigmoid':
+          return accurateSigmoid(tf.neg(this.yPred)) as tf.Tensor4D;
+        case 'none':
+          return tf.sub(1, this.yPred) as tf.Tensor4D;
+      }
+    });
+  }
+
   /** Log-probabilities `[B,H,W,C]` computed stably from the logits. */
   get logProbs(): tf.Tensor4D {
     return this.memo('logProbs', () => {
