@@ -11,8 +11,10 @@ export type {
   LossCategory,
   LossDefinition,
   LossExtras,
+  HeadRequest,
   LossFunction,
   ReferenceParity,
+  TargetMap,
 } from './losses/types.js';
 export type { Activation, OptionSpec, Reduction } from './losses/options.js';
 export { SeglossesError } from './core/errors.js';

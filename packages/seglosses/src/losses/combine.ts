@@ -31,6 +31,12 @@ export interface CombinedLoss extends LossFunction {
   weightsAt(step: number): number[];
 }
 
+/** Keeps the first entry of each name (two terms asking for the same head share it). */
+function uniqueByName<T extends { readonly name: string }>(items: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => !seen.has(item.name) && seen.add(item.name) !== undefined);
+}
+
 /** The value of a weight schedule at a training step. */
 export function weightAt(schedule: WeightSchedule, step: number): number {
   if (typeof schedule === 'number') return schedule;
@@ -100,6 +106,8 @@ export function combineLosses(terms: readonly WeightedLoss[], name?: string): Co
     category: 'combination' as const,
     trainableVariables: copy.flatMap((t) => [...t.loss.trainableVariables]),
     needs: [...new Set(copy.flatMap((t) => [...t.loss.needs]))],
+    heads: (numClasses: number) => uniqueByName(copy.flatMap((t) => [...t.loss.heads(numClasses)])),
+    targetMaps: uniqueByName(copy.flatMap((t) => [...t.loss.targetMaps])),
     options: {},
     terms: copy,
     weightsAt,

@@ -82,6 +82,8 @@ export function createLoss(
     category: definition.category,
     trainableVariables: variables,
     needs,
+    heads: (numClasses: number) => definition.heads?.(resolved, numClasses) ?? [],
+    targetMaps: definition.targetMaps?.(resolved) ?? [],
     options: resolved,
     dispose: () => variables.forEach((v) => v.dispose()),
   });

@@ -20,6 +20,38 @@ export interface LossExtras {
   readonly [name: string]: tf.Tensor | number | undefined;
 }
 
+/**
+ * An extra output the model must provide for a loss: a 1×1-convolution head on the model's last
+ * feature map, passed to the loss as `extras[name]` with shape `[B,H,W,channels]` (raw logits).
+ * The special head name `features` asks for the feature map itself.
+ */
+export interface HeadRequest {
+  readonly name: string;
+  readonly channels: number;
+  readonly doc: string;
+}
+
+/**
+ * A per-pixel map that depends on the target only (e.g. a distance map). The lab computes it once
+ * per training example, applies the same flips and rotations as to the label, and passes the
+ * batch as `extras[name]` `[B,H,W,channels]`; without it the loss computes the map itself.
+ */
+export interface TargetMap {
+  readonly name: string;
+  readonly channels: number;
+  /**
+   * The map of one label image (`labels` row-major `[height, width]`, values 0..C-1 or the ignore
+   * index) as `[height, width, channels]` row-major. `spacing` is `[dy, dx]` in mm (default 1).
+   */
+  compute(
+    labels: ArrayLike<number>,
+    height: number,
+    width: number,
+    numClasses: number,
+    spacing?: readonly [number, number],
+  ): Float32Array;
+}
+
 /** A ready-to-call loss, as returned by `createLoss`. */
 export interface LossFunction {
   (yTrue: tf.Tensor, yPred: tf.Tensor, extras?: LossExtras): tf.Tensor;
@@ -30,6 +62,10 @@ export interface LossFunction {
   readonly trainableVariables: readonly tf.Variable[];
   /** Names of the tensors the loss needs in `extras` (e.g. `distanceMaps`). */
   readonly needs: readonly string[];
+  /** Extra model outputs the loss needs for C classes (their names are in `extras`). */
+  heads(numClasses: number): readonly HeadRequest[];
+  /** Target-only maps the caller may precompute and cache (optional extras). */
+  readonly targetMaps: readonly TargetMap[];
   /** The options after defaults were applied. */
   readonly options: Readonly<Record<string, unknown>>;
   /** Frees the loss's variables, if any. */
@@ -70,6 +106,10 @@ export interface LossDefinition<O extends ResolvedOptions = ResolvedOptions> {
   readonly emptyPolicy: string;
   readonly options: Readonly<Record<keyof O & string, OptionSpec>>;
   readonly needs?: readonly string[];
+  /** Extra model heads, given the resolved options and the number of classes. */
+  heads?(options: O, numClasses: number): readonly HeadRequest[];
+  /** Target-only maps a caller may cache, given the resolved options. */
+  targetMaps?(options: O): readonly TargetMap[];
   readonly parity?: readonly ReferenceParity[];
   /**
    * Builds the loss for resolved options. The returned function runs inside the caller's
