@@ -9,7 +9,7 @@ import type { SliceDataset } from '../data/index.js';
 import { evaluateModel, finiteOrNull } from '../evaluation/evaluate-model.js';
 import { UNet } from '../models/unet.js';
 import type { StepReport } from '../training/trainer.js';
-import { trainModel } from '../training/trainer.js';
+import { lossWeightsAt, trainModel } from '../training/trainer.js';
 import type { BenchConfig } from './bench-config.js';
 import type { RunRecord } from './run-record.js';
 
@@ -34,6 +34,7 @@ export function trainOne(
     baseChannels: config.baseChannels,
     depth: config.depth,
     seed: config.seed,
+    heads: loss.heads(dataset.classes.length),
   });
   try {
     const training = trainModel(
@@ -52,10 +53,7 @@ export function trainOne(
       onStep,
     );
     const metrics = evaluateModel(model, dataset, config.emptyPolicy);
-    const finalWeights =
-      'weightsAt' in loss && typeof loss.weightsAt === 'function'
-        ? (loss.weightsAt(Math.max(training.steps - 1, 0)) as number[])
-        : [];
+    const finalWeights = lossWeightsAt(loss, Math.max(training.steps - 1, 0));
     const record: RunRecord = {
       loss: expression,
       metrics: {

@@ -17,6 +17,11 @@ export interface UNetConfig {
   /** Resolution levels, including the bottleneck (the survey's UNet: 5 = 4 poolings). */
   readonly depth: number;
   readonly seed: number;
+  /**
+   * Extra 1×1-convolution heads on the last decoder feature map, for losses that need more than
+   * logits (`HeadRequest`s from `loss.heads(C)`); the name `features` returns the map itself.
+   */
+  readonly heads?: readonly { readonly name: string; readonly channels: number }[];
 }
 
 export interface SavedWeights {
@@ -55,6 +60,11 @@ export class UNet {
       }
       this.addWeight('head/kernel', [1, 1, widths[0], config.numClasses], widths[0]);
       this.addZeros('head/bias', [config.numClasses]);
+      for (const head of config.heads ?? []) {
+        if (head.name === 'features') continue;
+        this.addWeight(`heads/${head.name}/kernel`, [1, 1, widths[0], head.channels], widths[0]);
+        this.addZeros(`heads/${head.name}/bias`, [head.channels]);
+      }
     });
   }
 
@@ -76,6 +86,14 @@ export class UNet {
    * updated (outside the gradient tape).
    */
   apply(images: tf.Tensor4D, training: boolean): tf.Tensor4D {
+    return this.applyWithHeads(images, training).logits;
+  }
+
+  /** Logits and the configured extra heads (`features`: the last decoder feature map). */
+  applyWithHeads(
+    images: tf.Tensor4D,
+    training: boolean,
+  ): { logits: tf.Tensor4D; heads: Record<string, tf.Tensor4D> } {
     const [, h, w] = images.shape;
     const factor = 2 ** (this.config.depth - 1);
     if (h % factor !== 0 || w % factor !== 0) {
@@ -107,8 +125,16 @@ export class UNet {
       x = tf.concat([skip, x], 3);
       x = this.applyDoubleConv(`dec${level}`, x, training);
     }
-    const logits = tf.conv2d(x, this.param('head/kernel') as tf.Tensor4D, 1, 'same');
-    return tf.add(logits, this.param('head/bias')) as tf.Tensor4D;
+    const heads: Record<string, tf.Tensor4D> = {};
+    for (const head of this.config.heads ?? []) {
+      heads[head.name] = head.name === 'features' ? x : this.conv1x1(`heads/${head.name}`, x);
+    }
+    return { logits: this.conv1x1('head', x), heads };
+  }
+
+  private conv1x1(prefix: string, x: tf.Tensor4D): tf.Tensor4D {
+    const y = tf.conv2d(x, this.param(`${prefix}/kernel`) as tf.Tensor4D, 1, 'same');
+    return tf.add(y, this.param(`${prefix}/bias`)) as tf.Tensor4D;
   }
 
   /** Weights and statistics as plain numbers, with the config needed to rebuild the model. */
@@ -198,7 +224,7 @@ export class UNet {
 }
 
 function checkConfig(config: UNetConfig): void {
-  const positive = (name: keyof UNetConfig, min: number) => {
+  const positive = (name: 'inChannels' | 'numClasses' | 'baseChannels' | 'depth', min: number) => {
     const v = config[name];
     if (!Number.isInteger(v) || v < min) {
       throw new Error(`unet: ${name} must be an integer >= ${min}, got ${String(v)}`);

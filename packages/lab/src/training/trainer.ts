@@ -4,18 +4,20 @@
  * given backend and seed.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { LossFunction } from 'seglosses';
+import type { LossFunction, TargetMap } from 'seglosses';
 
 import type { UNet } from '../models/unet.js';
 import { createRandom } from '../util/random.js';
-import { AdamW } from './adamw.js';
-import { augmentSquare } from './augment.js';
+import { AdamW, defaultAdamW } from './adamw.js';
+import { augmentationIndex, permutePixels, randomAugmentation } from './augment.js';
 import { oneCycleLr } from './one-cycle.js';
 
 /** One 2-D training example: a single-channel image and its label map, both H×W row-major. */
 export interface Example {
   readonly image: Float32Array;
   readonly label: Uint8Array;
+  /** `[dy, dx]` in mm (default 1), for target maps such as distance maps. */
+  readonly spacing?: readonly [number, number];
 }
 
 export interface TrainingOptions {
@@ -51,6 +53,29 @@ function stepsPerEpoch(count: number, batchSize: number): number {
   return count % batchSize >= 2 ? full + 1 : Math.max(full, 1);
 }
 
+/**
+ * The target-only maps a loss asks for (distance maps and the like), computed once per example
+ * and reused every epoch: `maps[m][e]` is map m of example e, `[H,W,channels]`.
+ */
+function cacheTargetMaps(
+  loss: LossFunction,
+  examples: readonly Example[],
+  size: number,
+  numClasses: number,
+): { map: TargetMap; values: Float32Array[] }[] {
+  return loss.targetMaps.map((map) => ({
+    map,
+    values: examples.map((e) => map.compute(e.label, size, size, numClasses, e.spacing)),
+  }));
+}
+
+/** The weights of a combined loss at a step, or [] for a single loss. */
+export function lossWeightsAt(loss: LossFunction, step: number): number[] {
+  return 'weightsAt' in loss && typeof loss.weightsAt === 'function'
+    ? (loss.weightsAt(step) as number[])
+    : [];
+}
+
 /** Trains `model` in place on square examples of side `size`. */
 export function trainModel(
   model: UNet,
@@ -60,67 +85,61 @@ export function trainModel(
   options: TrainingOptions,
   onStep?: (report: StepReport) => void,
 ): TrainingResult {
-  if (examples.length < 2)
-    throw new Error(`train: need at least 2 examples, got ${examples.length}`);
+  if (examples.length < 2) {
+    throw new Error(`train: examples must number at least 2, got ${examples.length}`);
+  }
   const random = createRandom(options.seed);
-  const optimizer = new AdamW({
-    beta1: 0.9,
-    beta2: 0.999,
-    epsilon: 1e-8,
-    weightDecay: options.weightDecay,
-  });
+  const optimizer = new AdamW({ ...defaultAdamW, weightDecay: options.weightDecay });
   const variables = [...model.trainable.values(), ...loss.trainableVariables];
   const perEpoch = stepsPerEpoch(examples.length, options.batchSize);
   const totalSteps = perEpoch * options.epochs;
   const pixels = size * size;
+  const cached = cacheTargetMaps(loss, examples, size, model.config.numClasses);
+  const identity = augmentationIndex(size, 0, false, false);
   const epochLosses: number[] = [];
   const started = performance.now();
   let step = 0;
-  const weightsOf = (s: number): number[] =>
-    'weightsAt' in loss && typeof loss.weightsAt === 'function' ? loss.weightsAt(s) : [];
 
   for (let epoch = 0; epoch < options.epochs; epoch++) {
     const order = random.shuffle(examples.map((_, i) => i));
     let sum = 0;
     for (let s = 0; s < perEpoch; s++) {
-      const batchIndices = order.slice(s * options.batchSize, (s + 1) * options.batchSize);
-      const n = batchIndices.length;
+      const batch = order.slice(s * options.batchSize, (s + 1) * options.batchSize);
+      const n = batch.length;
       const images = new Float32Array(n * pixels);
       const labels = new Int32Array(n * pixels);
-      const scratchImage = new Float32Array(pixels);
-      const scratchLabel = new Uint8Array(pixels);
-      batchIndices.forEach((index, b) => {
-        const example = examples[index];
-        if (options.augment) {
-          augmentSquare(example.image, example.label, size, random, scratchImage, scratchLabel);
-          images.set(scratchImage, b * pixels);
-          labels.set(scratchLabel, b * pixels);
-        } else {
-          images.set(example.image, b * pixels);
-          labels.set(example.label, b * pixels);
-        }
+      const maps = cached.map((c) => new Float32Array(n * pixels * c.map.channels));
+      batch.forEach((e, b) => {
+        const index = options.augment ? randomAugmentation(size, random) : identity;
+        permutePixels(examples[e].image, index, 1, images, b * pixels);
+        const label = Int32Array.from(examples[e].label);
+        permutePixels(label, index, 1, labels, b * pixels);
+        cached.forEach((c, m) => {
+          const k = c.map.channels;
+          permutePixels(c.values[e], index, k, maps[m], b * pixels * k);
+        });
       });
       const lr = oneCycleLr(step, { maxLr: options.maxLr, totalSteps });
       const value = tf.tidy(() => {
         const x = tf.tensor4d(images, [n, size, size, 1]);
         const y = tf.tensor3d(labels, [n, size, size], 'int32');
-        const { value: lossValue, grads } = tf.variableGrads(
-          () => loss(y, model.apply(x, true), { step }) as tf.Scalar,
-          variables,
-        );
+        const mapExtras: Record<string, tf.Tensor> = {};
+        cached.forEach((c, m) => {
+          mapExtras[c.map.name] = tf.tensor4d(maps[m], [n, size, size, c.map.channels]);
+        });
+        const { value: lossValue, grads } = tf.variableGrads(() => {
+          const { logits, heads } = model.applyWithHeads(x, true);
+          return loss(y, logits, { step, ...mapExtras, ...heads }) as tf.Scalar;
+        }, variables);
         optimizer.apply(grads, variables, lr);
         return lossValue.dataSync()[0];
       });
+      if (!Number.isFinite(value)) {
+        throw new Error(`train: loss ${loss.lossName} became ${value} at step ${step}`);
+      }
       sum += value;
-      onStep?.({
-        epoch,
-        epochs: options.epochs,
-        step,
-        totalSteps,
-        loss: value,
-        lr,
-        lossWeights: weightsOf(step),
-      });
+      const lossWeights = lossWeightsAt(loss, step);
+      onStep?.({ epoch, epochs: options.epochs, step, totalSteps, loss: value, lr, lossWeights });
       step++;
     }
     epochLosses.push(sum / perEpoch);
