@@ -42,15 +42,23 @@ export function loadBenchDataset(config: BenchConfig): SliceDataset {
   });
 }
 
-function workerUrl(): URL {
-  // From source (tsx) the sibling is worker.ts; once compiled it is worker.js.
-  const extension = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
-  return new URL(`./worker.${extension}`, import.meta.url);
+/**
+ * Starts the worker module. Compiled, it is the sibling worker.js. Run from source through tsx
+ * (tests, development), worker threads do not inherit tsx's loader, so a small bootstrap
+ * registers it in the worker before importing worker.ts.
+ */
+function startWorker(workerData: WorkerInput): Worker {
+  if (!import.meta.url.endsWith('.ts')) {
+    return new Worker(new URL('./worker.js', import.meta.url), { workerData });
+  }
+  const target = JSON.stringify(new URL('./worker.ts', import.meta.url).href);
+  const bootstrap = `import('tsx/esm/api').then((t) => { t.register(); return import(${target}); })`;
+  return new Worker(bootstrap, { eval: true, workerData });
 }
 
 function runInWorker(input: WorkerInput, events: BenchEvents, active: Set<Worker>) {
   return new Promise<TrainOneResult>((resolve, reject) => {
-    const worker = new Worker(workerUrl(), { workerData: input });
+    const worker = startWorker(input);
     active.add(worker);
     let settled = false;
     const finish = (error: Error | null, result?: TrainOneResult) => {

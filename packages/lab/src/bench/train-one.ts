@@ -36,6 +36,7 @@ export function trainOne(
     seed: config.seed,
     heads: loss.heads(dataset.classes.length),
   });
+  let result: TrainOneResult;
   try {
     const training = trainModel(
       model,
@@ -72,7 +73,7 @@ export function trainOne(
       trainSeconds: training.seconds,
       steps: training.steps,
     };
-    return {
+    result = {
       record,
       parameters: model.parameterCount(),
       emptyMaskPolicy: metrics.emptyMaskPolicy,
@@ -81,8 +82,9 @@ export function trainOne(
   } finally {
     model.dispose();
     loss.dispose();
-    const leaked = tf.memory().numTensors - before;
-    if (leaked !== 0)
-      throw new Error(`bench: ${leaked} tensors leaked while training ${expression}`);
   }
+  // Reached only on success, so a leak report never hides the error that stopped a run.
+  const leaked = tf.memory().numTensors - before;
+  if (leaked !== 0) throw new Error(`bench: ${leaked} tensors leaked while training ${expression}`);
+  return result;
 }

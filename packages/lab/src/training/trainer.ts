@@ -100,51 +100,54 @@ export function trainModel(
   const started = performance.now();
   let step = 0;
 
-  for (let epoch = 0; epoch < options.epochs; epoch++) {
-    const order = random.shuffle(examples.map((_, i) => i));
-    let sum = 0;
-    for (let s = 0; s < perEpoch; s++) {
-      const batch = order.slice(s * options.batchSize, (s + 1) * options.batchSize);
-      const n = batch.length;
-      const images = new Float32Array(n * pixels);
-      const labels = new Int32Array(n * pixels);
-      const maps = cached.map((c) => new Float32Array(n * pixels * c.map.channels));
-      batch.forEach((e, b) => {
-        const index = options.augment ? randomAugmentation(size, random) : identity;
-        permutePixels(examples[e].image, index, 1, images, b * pixels);
-        const label = Int32Array.from(examples[e].label);
-        permutePixels(label, index, 1, labels, b * pixels);
-        cached.forEach((c, m) => {
-          const k = c.map.channels;
-          permutePixels(c.values[e], index, k, maps[m], b * pixels * k);
+  try {
+    for (let epoch = 0; epoch < options.epochs; epoch++) {
+      const order = random.shuffle(examples.map((_, i) => i));
+      let sum = 0;
+      for (let s = 0; s < perEpoch; s++) {
+        const batch = order.slice(s * options.batchSize, (s + 1) * options.batchSize);
+        const n = batch.length;
+        const images = new Float32Array(n * pixels);
+        const labels = new Int32Array(n * pixels);
+        const maps = cached.map((c) => new Float32Array(n * pixels * c.map.channels));
+        batch.forEach((e, b) => {
+          const index = options.augment ? randomAugmentation(size, random) : identity;
+          permutePixels(examples[e].image, index, 1, images, b * pixels);
+          const label = Int32Array.from(examples[e].label);
+          permutePixels(label, index, 1, labels, b * pixels);
+          cached.forEach((c, m) => {
+            const k = c.map.channels;
+            permutePixels(c.values[e], index, k, maps[m], b * pixels * k);
+          });
         });
-      });
-      const lr = oneCycleLr(step, { maxLr: options.maxLr, totalSteps });
-      const value = tf.tidy(() => {
-        const x = tf.tensor4d(images, [n, size, size, 1]);
-        const y = tf.tensor3d(labels, [n, size, size], 'int32');
-        const mapExtras: Record<string, tf.Tensor> = {};
-        cached.forEach((c, m) => {
-          mapExtras[c.map.name] = tf.tensor4d(maps[m], [n, size, size, c.map.channels]);
+        const lr = oneCycleLr(step, { maxLr: options.maxLr, totalSteps });
+        const value = tf.tidy(() => {
+          const x = tf.tensor4d(images, [n, size, size, 1]);
+          const y = tf.tensor3d(labels, [n, size, size], 'int32');
+          const mapExtras: Record<string, tf.Tensor> = {};
+          cached.forEach((c, m) => {
+            mapExtras[c.map.name] = tf.tensor4d(maps[m], [n, size, size, c.map.channels]);
+          });
+          const { value: lossValue, grads } = tf.variableGrads(() => {
+            const { logits, heads } = model.applyWithHeads(x, true);
+            return loss(y, logits, { step, ...mapExtras, ...heads }) as tf.Scalar;
+          }, variables);
+          optimizer.apply(grads, variables, lr);
+          return lossValue.dataSync()[0];
         });
-        const { value: lossValue, grads } = tf.variableGrads(() => {
-          const { logits, heads } = model.applyWithHeads(x, true);
-          return loss(y, logits, { step, ...mapExtras, ...heads }) as tf.Scalar;
-        }, variables);
-        optimizer.apply(grads, variables, lr);
-        return lossValue.dataSync()[0];
-      });
-      if (!Number.isFinite(value)) {
-        throw new Error(`train: loss ${loss.lossName} became ${value} at step ${step}`);
+        if (!Number.isFinite(value)) {
+          throw new Error(`train: loss ${loss.lossName} became ${value} at step ${step}`);
+        }
+        sum += value;
+        const lossWeights = lossWeightsAt(loss, step);
+        onStep?.({ epoch, epochs: options.epochs, step, totalSteps, loss: value, lr, lossWeights });
+        step++;
       }
-      sum += value;
-      const lossWeights = lossWeightsAt(loss, step);
-      onStep?.({ epoch, epochs: options.epochs, step, totalSteps, loss: value, lr, lossWeights });
-      step++;
+      epochLosses.push(sum / perEpoch);
     }
-    epochLosses.push(sum / perEpoch);
+  } finally {
+    optimizer.dispose();
   }
-  optimizer.dispose();
   return { epochLosses, seconds: (performance.now() - started) / 1000, steps: step };
 }
 
