@@ -90,7 +90,8 @@ function lossSection(loss: LossInfo, references: Map<string, OracleReference>): 
   if (loss.needs && loss.needs.length > 0) {
     lines.push(`- **Needs in \`extras\`:** ${loss.needs.map((n) => `\`${n}\``).join(', ')}`);
   }
-  if (loss.surveyNote) lines.push(`- **Differs from the survey's printed formula:** ${loss.surveyNote}`);
+  if (loss.surveyNote)
+    lines.push(`- **Differs from the survey's printed formula:** ${loss.surveyNote}`);
   const sources = loss.sources.map((k: BibKey) => cite(k)).join(' ');
   lines.push(`- **Source:** ${sources}`, '');
   lines.push('| option | type | default | range | meaning |', '|---|---|---|---|---|');
@@ -103,7 +104,10 @@ function lossSection(loss: LossInfo, references: Map<string, OracleReference>): 
   lines.push('');
   const entries = Object.entries(parity).filter(([, e]) => e.loss === loss.name);
   if (entries.length > 0 || (loss.parity?.length ?? 0) > 0) {
-    lines.push('Reproducing reference implementations (tested against their values and gradients):', '');
+    lines.push(
+      'Reproducing reference implementations (tested against their values and gradients):',
+      '',
+    );
     lines.push('| reference | call | seglosses options | relation |', '|---|---|---|---|');
     for (const [variant, entry] of entries) {
       const r = references.get(variant);
@@ -172,8 +176,10 @@ const start = '<!-- losses:start -->';
 const end = '<!-- losses:end -->';
 const from = readme.indexOf(start);
 const to = readme.indexOf(end);
-if (from < 0 || to < from) throw new Error(`generate-docs: README.md must contain ${start} … ${end}`);
-const newReadme = readme.slice(0, from + start.length) + '\n' + readmeTable(losses) + '\n' + readme.slice(to);
+if (from < 0 || to < from)
+  throw new Error(`generate-docs: README.md must contain ${start} … ${end}`);
+const newReadme =
+  readme.slice(0, from + start.length) + '\n' + readmeTable(losses) + '\n' + readme.slice(to);
 
 if (check) {
   const stale: string[] = [];
@@ -193,5 +199,7 @@ if (check) {
 } else {
   writeFileSync(docsPath, docs);
   writeFileSync(readmePath, newReadme);
-  process.stdout.write(`generate-docs: wrote docs/losses.md (${losses.length} losses) and README.md\n`);
+  process.stdout.write(
+    `generate-docs: wrote docs/losses.md (${losses.length} losses) and README.md\n`,
+  );
 }
