@@ -45,7 +45,7 @@ export function loadBrainDataset(options: BrainDatasetOptions = {}): SliceDatase
   return buildSliceDataset(
     [{ name: 'ch2bet', image: join(dir, brainFiles.image), label: join(dir, brainFiles.label) }],
     { labelMap: { ...labelMap, unmapped: unmapped ?? labelMap.unmapped } },
-    { ...rest, splitBy: 'slab' },
+    { labelsInsideImage: true, ...rest, splitBy: 'slab' },
     'loadBrainDataset',
   );
 }

@@ -23,6 +23,12 @@ export interface SliceOptions {
   normalisation?: Normalisation;
   /** Drop slices whose label (after mapping) has no foreground pixel. Default false. */
   dropEmpty?: boolean;
+  /**
+   * Set the label to background wherever the image is exactly 0 (e.g. outside a skull-stripped
+   * brain, where an atlas drawn on the full head still has labels the image cannot show).
+   * Default false; the embedded brain dataset turns it on.
+   */
+  labelsInsideImage?: boolean;
 }
 
 /** `SliceOptions` with every default filled in. */
@@ -37,6 +43,7 @@ export const defaultSliceOptions: ResolvedSliceOptions = {
   square: true,
   normalisation: defaultNormalisation,
   dropEmpty: false,
+  labelsInsideImage: false,
 };
 
 /** Fills in defaults and checks values; `who` names the caller in error messages. */

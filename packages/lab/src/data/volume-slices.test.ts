@@ -66,6 +66,20 @@ describe('sliceVolume', () => {
     assert.deepEqual(slices[0].spacing, [2.25, 0.5]);
   });
 
+  test('labelsInsideImage clears labels where the image is 0, and only there', () => {
+    // A second label voxel at (0, 0, 2), where the image is 0; crop off to keep it in view.
+    const outside = Uint8Array.from(label);
+    outside[at(0, 0, 2)] = 1;
+    const withOutside = { ...volume, label: outside };
+    const opts = { ...base, crop: false, size: [6, 8] as [number, number] };
+    const kept = sliceVolume(withOutside, opts).slices[2].label;
+    const cleared = sliceVolume(withOutside, { ...opts, labelsInsideImage: true }).slices[2].label;
+    assert.equal(kept[0], 1);
+    assert.equal(cleared[0], 0);
+    // (4, 3) is inside the image: row 3, column 4.
+    assert.equal(cleared[3 * 8 + 4], 1);
+  });
+
   test('dropEmpty keeps only slices with a foreground label', () => {
     const { slices } = sliceVolume(volume, { ...base, dropEmpty: true });
     assert.deepEqual(

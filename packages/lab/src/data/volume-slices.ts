@@ -57,6 +57,9 @@ export function sliceVolume(volume: LabelledVolume, options: ResolvedSliceOption
       ? { rect: fullPlane(shape, axis), first: 0, last: shape[axis] - 1 }
       : cropWindow(box, shape, axis, { margin: options.cropMargin, square: options.square });
   const image = normaliseIntensities(volume.image, options.normalisation);
+  const labels = options.labelsInsideImage
+    ? volume.label.map((c, i) => (volume.image[i] === 0 ? 0 : c))
+    : volume.label;
   const { rows, cols } = planeAxes(axis);
   const { rect } = window;
   const [outH, outW] = options.size;
@@ -69,7 +72,7 @@ export function sliceVolume(volume: LabelledVolume, options: ResolvedSliceOption
   const labelPlane = new Uint8Array(rect.height * rect.width);
   const slices: Slice2D[] = [];
   for (let index = window.first; index <= window.last; index++) {
-    extractPlane(volume.label, shape, axis, index, rect, labelPlane);
+    extractPlane(labels, shape, axis, index, rect, labelPlane);
     const label = resizeNearest(labelPlane, from, options.size);
     if (options.dropEmpty && !label.some((c) => c !== 0)) continue;
     extractPlane(image, shape, axis, index, rect, imagePlane);
