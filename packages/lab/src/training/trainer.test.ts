@@ -123,3 +123,14 @@ test('trainer: predictions are label maps of the image size', () => {
   assert.ok(predictions.every((p) => p.length === size * size && p.every((v) => v < 3)));
   model.dispose();
 });
+
+test('trainer: a loss with a learnable parameter (robust-t ν) trains it', () => {
+  const model = new UNet(modelConfig);
+  const loss = createLoss('robust-t', { includeBackground: true });
+  const [nu] = loss.trainableVariables;
+  const start = nu.dataSync()[0];
+  trainModel(model, loss, toyExamples(8), size, { ...options, epochs: 2 });
+  assert.notEqual(nu.dataSync()[0], start);
+  model.dispose();
+  loss.dispose();
+});

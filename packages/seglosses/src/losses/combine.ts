@@ -115,29 +115,63 @@ export function combineLosses(terms: readonly WeightedLoss[], name?: string): Co
   });
 }
 
+/** Parses `ramp(from,to,steps[,start])` into a linear schedule, or null. */
+function parseRamp(text: string): LinearRamp | null {
+  const match = /^ramp\(([^)]*)\)$/.exec(text);
+  if (match === null) return null;
+  const values = match[1].split(',').map((v) => Number(v.trim()));
+  if ((values.length !== 3 && values.length !== 4) || values.some((v) => !Number.isFinite(v))) {
+    throw new SeglossesError(
+      `lossFromExpression: a ramp must be ramp(from,to,steps) or ramp(from,to,steps,start), ` +
+        `got "${text}"`,
+    );
+  }
+  const [from, to, steps, start] = values;
+  return { kind: 'linear', from, to, steps, ...(start === undefined ? {} : { start }) };
+}
+
 /**
- * Parses a loss expression such as `cross-entropy+dice` or `0.5*cross-entropy+0.5*dice` into a
- * loss (a single name gives that loss itself). Options per name may be given in `options`.
+ * Parses a loss expression such as `cross-entropy+dice`, `0.5*cross-entropy+0.5*dice` or
+ * `dice+ramp(0,1,1000)*boundary` (a weight rising linearly from 0 to 1 over 1,000 steps, as
+ * Kervadec et al. bring in the boundary term) into a loss; a single name gives that loss itself.
+ * Options per name may be given in `options`.
  */
 export function lossFromExpression(
   expression: string,
   options: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {},
 ): LossFunction {
-  const parts = expression.split('+').map((p) => p.trim());
+  // Split on '+' outside parentheses.
+  const parts: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const ch of expression) {
+    if (ch === '(') depth++;
+    if (ch === ')') depth--;
+    if (ch === '+' && depth === 0) {
+      parts.push(current.trim());
+      current = '';
+    } else current += ch;
+  }
+  parts.push(current.trim());
   if (parts.some((p) => p.length === 0)) {
     throw new SeglossesError(
       `lossFromExpression: expression must look like "a+b" or "0.5*a+0.5*b", got "${expression}"`,
     );
   }
   const terms = parts.map((part) => {
-    const match = /^(?:([0-9]*\.?[0-9]+(?:e-?[0-9]+)?)\s*\*\s*)?([a-z0-9-]+)$/i.exec(part);
-    if (match === null) {
+    const star = part.lastIndexOf('*');
+    const name = (star < 0 ? part : part.slice(star + 1)).trim();
+    const weightText = star < 0 ? '1' : part.slice(0, star).replace(/\s+/g, '');
+    const ramp = parseRamp(weightText);
+    const weight: WeightSchedule = ramp ?? Number(weightText);
+    const numeric = /^[0-9]*\.?[0-9]+(?:e-?[0-9]+)?$/i.test(weightText);
+    if ((ramp === null && !numeric) || !/^[a-z0-9-]+$/i.test(name)) {
       throw new SeglossesError(
-        `lossFromExpression: term must be "name" or "weight*name", got "${part}"`,
+        `lossFromExpression: term must be "name", "weight*name" or "ramp(from,to,steps)*name", ` +
+          `got "${part}"`,
       );
     }
-    const weight = match[1] === undefined ? 1 : Number(match[1]);
-    return { loss: createLoss(match[2], options[match[2]]), weight };
+    return { loss: createLoss(name, options[name]), weight };
   });
   if (terms.length === 1 && terms[0].weight === 1) return terms[0].loss;
   return combineLosses(terms, expression.replace(/\s+/g, ''));
