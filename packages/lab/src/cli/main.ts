@@ -138,7 +138,8 @@ export function buildProgram(): Command {
     )
     .option(
       '--losses <list>',
-      'comma-separated loss expressions, e.g. "dice,cross-entropy+dice"',
+      'comma-separated loss expressions: names, weighted sums and ramps, e.g. ' +
+        '"dice,0.5*focal+dice,dice+ramp(0,1,500)*cross-entropy"',
       commaList,
     )
     .option('--images <dir>', 'folder of image NIfTI volumes (default: the embedded brain MRI)')

@@ -27,8 +27,20 @@ export function nonNegativeNumber(value: string): number {
   return n;
 }
 
+/** Splits on commas outside parentheses, so `ramp(0,1,500)*boundary` stays one item. */
 export function commaList(value: string): string[] {
-  const items = value.split(',').map((s) => s.trim());
+  const items: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const ch of value) {
+    if (ch === '(') depth++;
+    if (ch === ')') depth--;
+    if (ch === ',' && depth === 0) {
+      items.push(current.trim());
+      current = '';
+    } else current += ch;
+  }
+  items.push(current.trim());
   if (items.some((s) => s.length === 0)) {
     throw new InvalidArgumentError(
       `expected a comma-separated list without empty items, got "${value}"`,
