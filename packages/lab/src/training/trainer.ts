@@ -62,9 +62,11 @@ function cacheTargetMaps(
   examples: readonly Example[],
   size: number,
   numClasses: number,
-): { map: TargetMap; values: Float32Array[] }[] {
+): { map: TargetMap; channels: number; values: Float32Array[] }[] {
   return loss.targetMaps.map((map) => ({
     map,
+    // 0 channels means one per class.
+    channels: map.channels === 0 ? numClasses : map.channels,
     values: examples.map((e) => map.compute(e.label, size, size, numClasses, e.spacing)),
   }));
 }
@@ -109,14 +111,14 @@ export function trainModel(
         const n = batch.length;
         const images = new Float32Array(n * pixels);
         const labels = new Int32Array(n * pixels);
-        const maps = cached.map((c) => new Float32Array(n * pixels * c.map.channels));
+        const maps = cached.map((c) => new Float32Array(n * pixels * c.channels));
         batch.forEach((e, b) => {
           const index = options.augment ? randomAugmentation(size, random) : identity;
           permutePixels(examples[e].image, index, 1, images, b * pixels);
           const label = Int32Array.from(examples[e].label);
           permutePixels(label, index, 1, labels, b * pixels);
           cached.forEach((c, m) => {
-            const k = c.map.channels;
+            const k = c.channels;
             permutePixels(c.values[e], index, k, maps[m], b * pixels * k);
           });
         });
@@ -126,7 +128,7 @@ export function trainModel(
           const y = tf.tensor3d(labels, [n, size, size], 'int32');
           const mapExtras: Record<string, tf.Tensor> = {};
           cached.forEach((c, m) => {
-            mapExtras[c.map.name] = tf.tensor4d(maps[m], [n, size, size, c.map.channels]);
+            mapExtras[c.map.name] = tf.tensor4d(maps[m], [n, size, size, c.channels]);
           });
           const { value: lossValue, grads } = tf.variableGrads(() => {
             const { logits, heads } = model.applyWithHeads(x, true);
