@@ -68,7 +68,10 @@ function optionText(spec: OptionSpec): { type: string; range: string } {
     case 'enum':
       return { type: 'enum', range: spec.values.map((v) => `\`${v}\``).join(', ') };
     case 'numbers':
-      return { type: 'number[]', range: 'one per class, or null' };
+      return {
+        type: 'number[]',
+        range: spec.min === undefined ? 'or null' : `entries ≥ ${spec.min}, or null`,
+      };
     case 'matrix':
       return { type: 'number[][]', range: 'C×C, or null' };
   }

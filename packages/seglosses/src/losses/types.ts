@@ -38,6 +38,10 @@ export interface HeadRequest {
  */
 export interface TargetMap {
   readonly name: string;
+  /**
+   * Channels per pixel; 0 means one per class of the model (`numClasses`, e.g. a distance map
+   * of every class), a number the loss cannot know before it sees the model.
+   */
   readonly channels: number;
   /**
    * The map of one label image (`labels` row-major `[height, width]`, values 0..C-1 or the ignore
