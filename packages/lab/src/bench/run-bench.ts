@@ -53,7 +53,8 @@ function startWorker(workerData: WorkerInput): Worker {
   }
   const target = JSON.stringify(new URL('./worker.ts', import.meta.url).href);
   const bootstrap = `import('tsx/esm/api').then((t) => { t.register(); return import(${target}); })`;
-  return new Worker(bootstrap, { eval: true, workerData });
+  // The worker must resolve 'seglosses' to the same (source) files as this thread.
+  return new Worker(bootstrap, { eval: true, workerData, execArgv: ['--conditions=source'] });
 }
 
 function runInWorker(input: WorkerInput, events: BenchEvents, active: Set<Worker>) {
