@@ -24,3 +24,7 @@ export { setLogSink } from './core/logger.js';
 export type { LogLevel, LogSink } from './core/logger.js';
 export * from './metrics/index.js';
 export * from './geometry/index.js';
+export { InverseFormNetwork, inverseFormForward } from './inverse-form/network.js';
+export type { InverseFormArchitecture, InverseFormWeights } from './inverse-form/network.js';
+export { shippedInverseFormWeights } from './inverse-form/weights.js';
+export { softBoundary } from './inverse-form/boundary-map.js';

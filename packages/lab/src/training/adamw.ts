@@ -2,9 +2,12 @@
  * AdamW (Loshchilov & Hutter 2019): Adam with decoupled weight decay.
  *   m ← β₁m + (1−β₁)g,  v ← β₂v + (1−β₂)g²,  m̂ = m/(1−β₁ᵗ),  v̂ = v/(1−β₂ᵗ)
  *   θ ← θ − lr·(m̂/(√v̂ + ε) + λθ)
- * The learning rate is given per step, so any schedule can drive it.
+ * The learning rate is given per step, so any schedule can drive it. On wasm, with the lab's
+ * kernels registered, each variable's update is one kernel (`backend/wasm-adamw.ts`).
  */
 import * as tf from '@tensorflow/tfjs';
+
+import { adamWKernel } from '../backend/wasm-adamw.js';
 
 export interface AdamWOptions {
   readonly beta1: number;
@@ -32,10 +35,11 @@ export class AdamW {
     const { beta1, beta2, epsilon, weightDecay } = this.options;
     const correction1 = 1 - beta1 ** this.step;
     const correction2 = 1 - beta2 ** this.step;
+    const fused = tf.getBackend() === 'wasm' && tf.getKernel(adamWKernel, 'wasm') !== undefined;
     tf.tidy(() => {
       for (const variable of variables) {
         const g = gradients[variable.name];
-        if (g === undefined) continue;
+        if (g === undefined || g === null) continue;
         let state = this.moments.get(variable);
         if (state === undefined) {
           state = {
@@ -43,6 +47,20 @@ export class AdamW {
             v: tf.variable(tf.zerosLike(variable), false),
           };
           this.moments.set(variable, state);
+        }
+        if (fused) {
+          // One kernel for the whole update (backend/wasm-adamw.ts); assign adopts its outputs.
+          const [theta, m, v] = tf
+            .engine()
+            .runKernel(
+              adamWKernel,
+              { variable, gradient: g, m: state.m, v: state.v },
+              { lr, beta1, beta2, epsilon, weightDecay, correction1, correction2 },
+            ) as tf.Tensor[];
+          state.m.assign(m);
+          state.v.assign(v);
+          variable.assign(theta);
+          continue;
         }
         const m = tf.add(tf.mul(state.m, beta1), tf.mul(g, 1 - beta1));
         const v = tf.add(tf.mul(state.v, beta2), tf.mul(tf.square(g), 1 - beta2));

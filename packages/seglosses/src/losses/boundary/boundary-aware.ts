@@ -20,11 +20,20 @@
  * over the non-ignored pixels i and the kept classes C' (all, or all but the background). Any
  * K-way softmax factorises this way, so this is Hayder et al.'s K-bin cross-entropy with bin 0
  * tied to the segmentation: the two outputs cannot disagree about where a region is, and the loss
- * alone trains both (combine it with cross-entropy or Dice as usual).
+ * alone trains both (it can stand alone or sit next to Dice).
+ *
+ * Multi-class targets: every class is its own region (one-vs-rest), with its own distances and
+ * its own K − 1 head channels; a sigmoid model with one channel has the classes background and
+ * foreground. Defaults K = 6, R = 5 (this library's choice): bins of one pixel, k = min(⌈d⌉, 5).
  *
  * Stable forms: log y from log-softmax (or −softplus for a sigmoid), and for softmax
  * log(1 − y_c) = logsumexp_{j≠c} x_j − logsumexp_j x_j (the c-th logit masked out), finite for
  * logits of any size where log of the complement would round to log 0.
+ *
+ * @example
+ *   const loss = createLoss('boundary-aware', { numBins: 6, truncation: 5 });
+ *   loss.heads(C); // [{ name: 'distanceBins', channels: 5 * C, … }]: a 1×1 head of the model
+ *   const value = loss(labels, logits, { distanceBins: headLogits });
  */
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -99,11 +108,12 @@ export const boundaryAware: LossDefinition<BoundaryAwareOptions> = {
     "nearest pixel outside class c's region; R the truncation; C' the kept classes.",
   sources: ['hayder2017'],
   surveyNote:
-    'Hayder et al. train an instance-mask branch whose K-way softmax covers all bins, bin 0 ' +
-    'included, and decode the mask from the bins. For semantic segmentation this ' +
-    'implementation takes bin 0 from the segmentation probabilities (1 − y) and predicts only ' +
-    'the K − 1 inside bins with an extra head, which is the same K-way cross-entropy ' +
-    'factorised; the distance is measured per class region instead of per object box.',
+    'The survey summarises Hayder et al.: an instance-mask branch predicts the truncated, ' +
+    'quantised distance transform D(p) = min(⌈min_q d(p, q)⌉, R) as a K-way classification ' +
+    'with bin 0 included, and the mask is decoded from the bins. For semantic segmentation ' +
+    'this implementation takes bin 0 from the segmentation probabilities (1 − y) and predicts ' +
+    'only the K − 1 inside bins with an extra head — the same K-way cross-entropy, factorised — ' +
+    'and measures distances per class region instead of per object box.',
   whenToUse:
     'When boundaries and thin parts matter and the model can carry a small extra head; the ' +
     'distance bins make the network model how deep each pixel lies inside its region.',

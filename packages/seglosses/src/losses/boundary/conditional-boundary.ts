@@ -27,10 +27,16 @@
  * Differences from that code, deliberate: the centres are classified by averaging the neighbours'
  * logits instead of applying the (detached) classifier to the averaged feature — equal when the
  * logits are a 1×1 convolution of these features, as in the lab's UNet, but the classifier then
- * receives a gradient too; neighbours outside the image are absent (the code drops anchors within
- * k/2 of the edge from the pairwise term); ignored neighbours are absent (the code treats them as
- * a different class); and each term is averaged over all anchors at once instead of per class
- * and per image.
+ * receives a gradient too; the anchors are the pixels with another class in their own k×k
+ * window (the code reads a boundary band about 0.5 % of the image diagonal wide from the label
+ * map); neighbours outside the image are absent (the code drops anchors within k/2 of the edge
+ * from the pairwise term); ignored neighbours are absent (the code treats them as a different
+ * class); and each term is averaged over all anchors at once instead of per class and per image.
+ *
+ * @example
+ *   const loss = createLoss('conditional-boundary', { neighbourhood: 5 });
+ *   loss.heads(C); // [{ name: 'features', … }]: the model's last decoder feature map
+ *   const value = loss(labels, logits, { features }); // features [B,H,W,F]
  */
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -117,10 +123,10 @@ export const conditionalBoundary: LossDefinition<ConditionalBoundaryOptions> = {
     'neighbours; sg: stop-gradient; λ_p, λ_a, λ_c: pullWeight, pairWeight, centreWeight.',
   sources: ['wu2023'],
   surveyNote:
-    'The survey describes CBL in words, after the paper: pull each boundary pixel to its local ' +
-    'class centre, push it from its different-class neighbours, using only correctly ' +
-    'classified neighbours. The terms, weights (2, 1, 0.2) and 5×5 window implemented here are ' +
-    "those of the authors' published code, with the differences listed in the module comment.",
+    'The survey summarises the paper: each boundary pixel is pulled to its local class centre ' +
+    'and pushed from its different-class neighbours, and only correctly classified neighbours ' +
+    'take part. The terms, weights (2, 1, 0.2) and 5×5 window implemented here are those of ' +
+    "the authors' published code, with the differences listed in the module comment.",
   whenToUse:
     'Plug-in refinement of boundaries for a model whose last feature map is available; it ' +
     'complements a region loss (cross-entropy, Dice), which it does not replace.',

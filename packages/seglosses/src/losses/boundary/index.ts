@@ -7,6 +7,7 @@ import { boundaryDou } from './boundary-dou.js';
 import { clDice } from './cl-dice.js';
 import { conditionalBoundary } from './conditional-boundary.js';
 import { hausdorff } from './hausdorff.js';
+import { inverseForm } from './inverse-form.js';
 import { regionWise } from './region-wise.js';
 
 export const boundaryLosses: readonly LossDefinition[] = [
@@ -14,6 +15,7 @@ export const boundaryLosses: readonly LossDefinition[] = [
   hausdorff,
   boundaryAware,
   activeBoundary,
+  inverseForm,
   conditionalBoundary,
   boundaryDou,
   regionWise,
