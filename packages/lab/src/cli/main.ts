@@ -3,6 +3,7 @@
  * `losses` lists the registry.
  */
 import { resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import { Command, Option } from 'commander';
 import { emptyMaskPolicies, listLosses, lossFromExpression } from 'seglosses';
 import type { EmptyMaskPolicyName } from 'seglosses';
@@ -175,6 +176,9 @@ export function buildProgram(): Command {
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
+  // The CLI owns the terminal: tfjs's production mode silences its advice to install
+  // tfjs-node (whose install downloads a binary, so it is not an option here).
+  tf.env().set('PROD', true);
   try {
     await buildProgram().parseAsync([...argv]);
   } catch (error) {
