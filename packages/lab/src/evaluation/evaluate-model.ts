@@ -1,11 +1,18 @@
 /**
- * Evaluates a trained model on the held-out slices: predicts every slice, stacks each case's
- * slices into a volume and computes per-class Dice, IoU and HD95 (mm) with the chosen empty-mask
- * policy; means follow `aggregateMetrics` (per case, then per class; mIoU from the summed
- * confusion matrix). Background is left out of every mean, as in the survey's tables.
+ * Evaluates a trained model on the held-out slices: predicts every slice and stacks each case's
+ * slices (a run of consecutive held-out slices) into a 3-D volume with its voxel spacing.
+ *
+ * - Dice per class: over all held-out voxels of each source volume (its cases' confusion
+ *   matrices summed), then the mean over volumes — per-volume Dice as in the Synapse protocol.
+ *   With one volume split into slabs (the embedded brain) that is the Dice of the held-out part
+ *   of the volume; scoring each thin slab on its own would score 0 for any slab where a small
+ *   structure is absent but a few pixels are predicted, which measures noise, not the loss.
+ * - HD95 per class: per case (3-D, mm), then the mean over cases, as `aggregateMetrics` does.
+ * - mIoU: from the confusion matrix summed over every case.
+ * The empty-mask policy decides absent classes everywhere; background is left out of every mean.
  */
-import { aggregateMetrics, evaluateCase } from 'seglosses';
-import type { EmptyMaskPolicyName, MetricsSummary } from 'seglosses';
+import { aggregateMetrics, diceFromConfusion, evaluateCase, sumConfusionMatrices } from 'seglosses';
+import type { CaseMetrics, EmptyMaskPolicyName, MetricsSummary } from 'seglosses';
 
 import type { SliceDataset } from '../data/index.js';
 import type { UNet } from '../models/unet.js';
@@ -64,17 +71,44 @@ export function evaluateModel(
     });
   });
   const summary: MetricsSummary = aggregateMetrics(perCase);
+  const dice = perVolumeDice(
+    perCase,
+    cases.map((c) => c.volume),
+    numClasses,
+    emptyPolicy,
+  );
+  const foreground = Array.from(dice).slice(1);
   return {
-    meanDice: summary.meanDice,
+    meanDice: nanMean(foreground),
     meanHd95: summary.meanHd95,
     miou: summary.meanIoU,
     perClass: summary.classes.map((c) => ({
       name: dataset.classes[c.classId],
-      dice: c.dice,
+      dice: dice[c.classId],
       iou: c.iou,
       hd95: c.hd95,
     })),
     cases: cases.length,
     emptyMaskPolicy: summary.policy.name,
   };
+}
+
+function nanMean(values: readonly number[]): number {
+  const kept = values.filter((v) => !Number.isNaN(v));
+  return kept.length === 0 ? NaN : kept.reduce((a, b) => a + b, 0) / kept.length;
+}
+
+/** Dice per class over each volume's held-out voxels, averaged over volumes (NaN skipped). */
+export function perVolumeDice(
+  cases: readonly CaseMetrics[],
+  volumes: readonly string[],
+  numClasses: number,
+  emptyPolicy: EmptyMaskPolicyName,
+): Float64Array {
+  const byVolume = new Map<string, CaseMetrics[]>();
+  cases.forEach((c, i) => byVolume.set(volumes[i], [...(byVolume.get(volumes[i]) ?? []), c]));
+  const perVolume = [...byVolume.values()].map((group) =>
+    diceFromConfusion(sumConfusionMatrices(group.map((c) => c.confusion)), { emptyPolicy }),
+  );
+  return Float64Array.from({ length: numClasses }, (_, k) => nanMean(perVolume.map((d) => d[k])));
 }
