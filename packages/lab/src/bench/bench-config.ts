@@ -47,7 +47,7 @@ const brainBase: BenchConfig = {
   size: 64,
   axis: 2,
   losses: ['cross-entropy', 'dice', 'cross-entropy+dice'],
-  epochs: 36,
+  epochs: 28,
   batchSize: 4,
   maxLr: 1e-2,
   weightDecay: 1e-4,
