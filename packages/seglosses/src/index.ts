@@ -21,6 +21,7 @@ export { SeglossesError } from './core/errors.js';
 export { bibliography, cite } from './core/bibliography.js';
 export type { BibKey, Reference } from './core/bibliography.js';
 export { setLogSink } from './core/logger.js';
+export { fusedKernelsActive, setFusedKernels } from './kernels/fused-kernels.js';
 export type { LogLevel, LogSink } from './core/logger.js';
 export * from './metrics/index.js';
 export * from './geometry/index.js';

@@ -9,12 +9,15 @@
  * | `Tile` (batchNorm gradient) | index loop, ~300× a broadcast  | broadcast `Multiply`         |
  * | `MaxPoolGrad`               | scalar loop, ~100× the forward | `ArgMax` + `OneHot` (tiles)  |
  * | `ResizeNearestNeighborGrad` | window search, ~50× the resize | `AvgPool` (2ⁿ factors)       |
+ * | `LabAdamW` (the lab's own)  | ~12 elementwise ops a variable | one pass a variable          |
  *
- * The last three keep the built-in kernel for the cases their fast path does not cover.
+ * `Tile`, `MaxPoolGrad` and `ResizeNearestNeighborGrad` keep the built-in kernel for the cases
+ * their fast path does not cover; `training/adamw.ts` calls `LabAdamW` on wasm.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 
+import { wasmAdamWConfig } from './wasm-adamw.js';
 import { createWasmMaxPoolGradConfig } from './wasm-max-pool-grad.js';
 import { createWasmResizeNearestNeighborGradConfig } from './wasm-resize-nearest-neighbor-grad.js';
 import { wasmConv2DBackpropFilterConfig } from './wasm-conv-backprop-filter.js';
@@ -25,6 +28,7 @@ import { createWasmTileConfig } from './wasm-tile.js';
 const replacements: readonly tf.KernelConfig[] = [
   wasmConv2DBackpropFilterConfig,
   wasmConv2DBackpropInputConfig,
+  wasmAdamWConfig,
 ];
 
 /** Kernels that wrap the built-in one, which they receive, as a fallback. */

@@ -33,6 +33,9 @@
  * is one matrix product (formed as dyᵀ · x when O > fh·fw·C, so that the narrower operand is
  * the one the wasm BatchMatMul packs).
  *
+ * Stride-1 convolutions whose output keeps the input's size (3×3 'same') take a third route,
+ * one matrix product of the transposed im2col matrix with dy (`wasm-conv-filter-gemm.ts`).
+ *
  * Only NHWC is supported; NCHW throws.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -44,6 +47,7 @@ import {
   isBlockConvolution,
   type BackpropConvAttrs,
 } from './conv-backprop-geometry.js';
+import { gemmFilterGradient, isSameSizeStrideOne } from './wasm-conv-filter-gemm.js';
 import { WasmKernelScope } from './wasm-kernel-scope.js';
 
 const who = 'Conv2DBackpropFilter (wasm)';
@@ -149,7 +153,9 @@ export function wasmConv2DBackpropFilter(args: {
   try {
     const dW = isBlockConvolution(info)
       ? blockFilterGradient(scope, x, dy, info)
-      : convolutionFilterGradient(scope, x, dy, info);
+      : isSameSizeStrideOne(info)
+        ? gemmFilterGradient(scope, x, dy, info)
+        : convolutionFilterGradient(scope, x, dy, info);
     return scope.release(dW);
   } finally {
     scope.dispose();

@@ -16,6 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 interface WasmBackendLike {
   disposeData(dataId: tf.DataId, force?: boolean): boolean;
   readSync(dataId: tf.DataId): tf.backend_util.BackendValues;
+  typedArrayFromHeap(info: tf.TensorInfo): tf.backend_util.TypedArray;
   makeOutput(
     shape: number[],
     dtype: tf.DataType,
@@ -30,6 +31,7 @@ function isWasmBackendLike(backend: unknown): backend is WasmBackendLike {
   return (
     typeof candidate.disposeData === 'function' &&
     typeof candidate.readSync === 'function' &&
+    typeof candidate.typedArrayFromHeap === 'function' &&
     typeof candidate.makeOutput === 'function'
   );
 }
@@ -48,7 +50,8 @@ export class WasmKernelScope {
   ) {
     if (!isWasmBackendLike(backend)) {
       throw new Error(
-        `${who}: backend must provide disposeData, readSync and makeOutput, got ` +
+        `${who}: backend must provide disposeData, readSync, typedArrayFromHeap and ` +
+          `makeOutput, got ` +
           `${String(backend)}`,
       );
     }
@@ -88,6 +91,25 @@ export class WasmKernelScope {
     const out = this.backend.makeOutput(shape, 'float32', undefined, values);
     this.owned.push(out);
     return out;
+  }
+
+  /** A new tracked float32 tensor whose values the caller writes through `heapView`. */
+  allocateFloat32(shape: number[]): tf.TensorInfo {
+    const out = this.backend.makeOutput(shape, 'float32');
+    this.owned.push(out);
+    return out;
+  }
+
+  /**
+   * A view of a float32 tensor on the wasm heap (no copy). Allocating may grow the heap and
+   * detach it: take views after the last allocation and do not keep them.
+   */
+  heapView(info: tf.TensorInfo): Float32Array {
+    const values = this.backend.typedArrayFromHeap(info);
+    if (!(values instanceof Float32Array)) {
+      throw new Error(`${this.who}: values must be float32, got ${info.dtype}`);
+    }
+    return values;
   }
 
   /** Stops tracking `info` (the caller now owns it) and returns it. */

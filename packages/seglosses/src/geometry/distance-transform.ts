@@ -15,8 +15,8 @@
  *   x = ((f(q) + s²q²) − (f(v) + s²v²)) / (2s²(q − v)),
  * which is where the spacing is folded in. Sites with f(q) = ∞ carry no parabola and are skipped,
  * so lines without any zero stay at ∞ instead of producing ∞ − ∞ = NaN. The first axis processed
- * (the last, contiguous one) only sees f ∈ {0, ∞}, where the envelope reduces to two sweeps that
- * track the nearest zero on either side.
+ * (axis 0) only sees f ∈ {0, ∞}, where the envelope reduces to two sweeps that track the nearest
+ * zero on either side.
  *
  * Output and precision: a `Float64Array`, computed in float64 throughout. Float32 would not do:
  * between 256 and 512 (mm distances in CT volumes get there) its values are 2⁻¹⁵ ≈ 3e-5 apart,
@@ -27,7 +27,7 @@
  * `[1, 1, 1]`; that is a distance to nothing in the image, so it is not reproduced.)
  *
  * Cost: O(size · rank) time; one output array plus scratch buffers of 16 lines of the longest
- * axis, reused for every line (no allocation per element or per line).
+ * axis and one row of axis 0, reused for every line (no allocation per element or per line).
  *
  * @example
  *   distanceTransform([0, 1, 1, 1], [4]);                       // [0, 1, 2, 3]
@@ -55,9 +55,8 @@ export function distanceTransform(
   checkOptionNames('distanceTransform', options, ['spacing']);
   const grid = makeGrid('distanceTransform', mask.length, shape, options.spacing);
   const values = new Float64Array(grid.size);
-  for (let i = 0; i < grid.size; i++) values[i] = mask[i] === 0 ? 0 : Infinity;
-  squaredDistanceToSites(values, grid);
-  for (let i = 0; i < grid.size; i++) values[i] = Math.sqrt(values[i]);
+  nearestSiteAlongFirstAxis(values, mask, grid);
+  envelopePasses(values, grid, true);
   return values;
 }
 
@@ -66,60 +65,112 @@ export function distanceTransform(
  * receives the squared Euclidean distance of every element to the nearest site, with the grid's
  * spacing; `Infinity` everywhere when there is no site. The building block of every distance in
  * `geometry/` and `metrics/`.
+ *
+ * Axis order: the two sweeps run along the first (outermost) axis, a whole row of the
+ * remaining axes at a time, so they read memory contiguously; the envelope passes then run
+ * along axes 1 … rank − 1, the last of which is contiguous and needs no gathering. (The result
+ * is separable in any order; only the rounding of the last bits can differ.)
  */
 export function squaredDistanceToSites(values: Float64Array, grid: Grid): void {
+  nearestSiteAlongFirstAxis(values, null, grid);
+  envelopePasses(values, grid, false);
+}
+
+/**
+ * The envelope passes along axes 1 … rank − 1 of squared distances that are exact along axis 0.
+ * With `root`, the result is the distance itself: the last pass takes the square root as it
+ * writes (or a final loop does, when no pass runs).
+ */
+function envelopePasses(values: Float64Array, grid: Grid, root: boolean): void {
   const rank = grid.shape.length;
-  nearestSiteAlongRows(values, grid.shape[rank - 1], grid.spacing[rank - 1]);
   const longest = Math.max(...grid.shape);
   const scratch: EnvelopeScratch = {
-    lines: new Float64Array(linesPerBlock * longest),
+    lines: new Float64Array(rank > 2 ? linesPerBlock * longest : 0),
     v: new Int32Array(longest),
     h: new Float64Array(longest),
     fv: new Float64Array(longest),
     z: new Float64Array(longest + 1),
   };
-  for (let axis = rank - 2; axis >= 0; axis--) {
+  let last = rank - 1;
+  while (last > 0 && grid.shape[last] === 1) last--;
+  for (let axis = 1; axis <= last; axis++) {
     const n = grid.shape[axis];
     if (n === 1) continue;
     const stride = grid.strides[axis];
     const s2 = grid.spacing[axis] * grid.spacing[axis];
+    const rootHere = root && axis === last;
+    if (stride === 1) {
+      for (let start = 0; start < grid.size; start += n) {
+        lowerEnvelopeLine(values, start, n, s2, scratch, rootHere);
+      }
+      continue;
+    }
     for (let outer = 0; outer < grid.size; outer += n * stride) {
       for (let inner = 0; inner < stride; inner += linesPerBlock) {
         const count = Math.min(linesPerBlock, stride - inner);
-        envelopeBlock(values, outer + inner, count, stride, n, s2, scratch);
+        envelopeBlock(values, outer + inner, count, stride, n, s2, scratch, rootHere);
       }
     }
+  }
+  if (root && last === 0) {
+    for (let i = 0; i < grid.size; i++) values[i] = Math.sqrt(values[i]);
   }
 }
 
 /**
  * Lines along a non-contiguous axis are processed in blocks of neighbouring lines: their elements
  * at one position along the axis are adjacent in memory, so gathering a block reads whole cache
- * lines instead of one element per cache line (3× faster on the first axis of 96×256×256).
+ * lines instead of one element per cache line (3× faster on the middle axis of 96×256×256).
  */
 const linesPerBlock = 16;
 
-/** First pass along the contiguous axis, where f ∈ {0, ∞}: two sweeps for the nearest zero. */
-function nearestSiteAlongRows(values: Float64Array, n: number, spacing: number): void {
-  for (let start = 0; start < values.length; start += n) {
-    // Forward sweep: distance (in elements) to the nearest site on the left, ∞ if none. Sites
-    // stay 0 and every other entry becomes ≥ 1, so `=== 0` still finds the sites afterwards.
-    let last = -Infinity;
-    for (let i = 0; i < n; i++) {
-      if (values[start + i] === 0) last = i;
-      else values[start + i] = i - last;
+/**
+ * First pass, along axis 0, where f ∈ {0, ∞} (the sites are the zeros of `sites`, or of `values`
+ * itself when `sites` is null): the distance to the nearest site on the same line, from two
+ * sweeps that each move one row of `stride` elements at a time. The forward sweep counts the
+ * steps since the last site above (∞ if none; sites get 0 and every other element ≥ 1); the
+ * backward sweep keeps, in `below`, the steps to the nearest site further down, takes the nearer
+ * of the two and squares it in physical units.
+ */
+function nearestSiteAlongFirstAxis(
+  values: Float64Array,
+  sites: ArrayLike<number> | null,
+  grid: Grid,
+): void {
+  const n = grid.shape[0];
+  const stride = grid.strides[0];
+  // Two copies of the forward sweep, so that each reads one array type only: V8 compiles a
+  // loop that has seen both a Uint8Array mask and a Float64Array a few per cent slower.
+  if (sites === null) forwardSweepInPlace(values, n, stride);
+  else forwardSweep(values, sites, n, stride);
+  const s2 = grid.spacing[0] * grid.spacing[0];
+  const below = new Float64Array(stride).fill(Infinity);
+  for (let row = (n - 1) * stride; row >= 0; row -= stride) {
+    for (let x = 0; x < stride; x++) {
+      const j = row + x;
+      let steps = values[j];
+      const fromBelow = below[x] + 1;
+      if (fromBelow < steps) steps = fromBelow;
+      below[x] = steps;
+      values[j] = s2 * steps * steps;
     }
-    // Backward sweep: take the nearer of left and right, then square it in physical units.
-    let next = Infinity;
-    for (let i = n - 1; i >= 0; i--) {
-      const j = start + i;
-      if (values[j] === 0) {
-        next = i;
-      } else {
-        const steps = Math.min(values[j], next - i);
-        values[j] = steps === Infinity ? Infinity : steps * steps * spacing * spacing;
-      }
+  }
+}
+
+/** The forward sweep with the sites given as the zeros of `sites`. */
+function forwardSweep(values: Float64Array, sites: ArrayLike<number>, n: number, stride: number) {
+  for (let j = 0; j < stride; j++) values[j] = sites[j] === 0 ? 0 : Infinity;
+  for (let row = stride; row < n * stride; row += stride) {
+    for (let j = row; j < row + stride; j++) {
+      values[j] = sites[j] === 0 ? 0 : values[j - stride] + 1;
     }
+  }
+}
+
+/** The forward sweep with `values` holding 0 at the sites and ∞ elsewhere. */
+function forwardSweepInPlace(values: Float64Array, n: number, stride: number) {
+  for (let j = stride; j < n * stride; j++) {
+    if (values[j] !== 0) values[j] = values[j - stride] + 1;
   }
 }
 
@@ -145,13 +196,14 @@ function envelopeBlock(
   n: number,
   s2: number,
   scratch: EnvelopeScratch,
+  root: boolean,
 ): void {
   const lines = scratch.lines;
   for (let q = 0; q < n; q++) {
     const row = base + q * stride;
     for (let b = 0; b < count; b++) lines[b * n + q] = values[row + b];
   }
-  for (let b = 0; b < count; b++) lowerEnvelopeLine(lines, b * n, n, s2, scratch);
+  for (let b = 0; b < count; b++) lowerEnvelopeLine(lines, b * n, n, s2, scratch, root);
   for (let q = 0; q < n; q++) {
     const row = base + q * stride;
     for (let b = 0; b < count; b++) values[row + b] = lines[b * n + q];
@@ -159,8 +211,8 @@ function envelopeBlock(
 }
 
 /**
- * 1-D squared distance transform of `f[offset, offset + n)`, in place (F&H 2012, Algorithm 1).
- * A line without any finite value is left as it is (all ∞).
+ * 1-D squared distance transform of `f[offset, offset + n)`, in place (F&H 2012, Algorithm 1),
+ * or with `root` its square root. A line without any finite value is left as it is (all ∞).
  */
 function lowerEnvelopeLine(
   f: Float64Array,
@@ -168,6 +220,7 @@ function lowerEnvelopeLine(
   n: number,
   s2: number,
   scratch: EnvelopeScratch,
+  root: boolean,
 ): void {
   const { v, h, fv, z } = scratch;
   const twoS2 = 2 * s2;
@@ -182,7 +235,6 @@ function lowerEnvelopeLine(
       h[0] = hq;
       fv[0] = fq;
       z[0] = -Infinity;
-      z[1] = Infinity;
       continue;
     }
     // z[0] = −∞ and the crossing is finite, so the loop stops at k ≥ 0.
@@ -196,13 +248,18 @@ function lowerEnvelopeLine(
     h[k] = hq;
     fv[k] = fq;
     z[k] = x;
-    z[k + 1] = Infinity;
   }
   if (k < 0) return;
-  let j = 0;
-  for (let p = 0; p < n; p++) {
-    while (z[j + 1] < p) j++;
-    const d = p - v[j];
-    f[offset + p] = s2 * d * d + fv[j];
+  // Parabola j is the lowest for z[j] ≤ p ≤ z[j + 1], the last one up to the end of the line.
+  let p = 0;
+  for (let j = 0; j <= k; j++) {
+    const end = j === k ? n - 1 : Math.min(n - 1, Math.floor(z[j + 1]));
+    const vj = v[j];
+    const fj = fv[j];
+    if (root) {
+      for (; p <= end; p++) f[offset + p] = Math.sqrt(s2 * (p - vj) * (p - vj) + fj);
+    } else {
+      for (; p <= end; p++) f[offset + p] = s2 * (p - vj) * (p - vj) + fj;
+    }
   }
 }

@@ -6,6 +6,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { SeglossesError, notSupported } from '../core/errors.js';
+import { fusedKernelsActive } from '../kernels/fused-kernels.js';
+import { fusedSoftmaxOverlap } from '../kernels/softmax-overlap.js';
 import type { Reduction } from './options.js';
 import type { PreparedInput } from './prepare.js';
 import { reduceTerms } from './reduce.js';
@@ -116,6 +118,8 @@ export function poolSum(x: tf.Tensor, pooling: Pooling): tf.Tensor {
 export function overlapStatistics(input: PreparedInput, options: OverlapOptions): Overlap {
   const pooling = poolingOf(options);
   const clip = options.clip ?? 0;
+  const fused = clip === 0 ? fusedStatistics(input, options, pooling) : null;
+  if (fused !== null) return fused;
   const keep = options.includeBackground;
   const valid = input.valid;
   const clipped = (x: tf.Tensor4D): tf.Tensor4D =>
@@ -143,6 +147,39 @@ export function overlapStatistics(input: PreparedInput, options: OverlapOptions)
       return fn;
     },
   };
+}
+
+/**
+ * The same statistics from the fused kernel (`kernels/softmax-overlap.ts`: one pass each way
+ * instead of a dozen tensor ops) when it applies — softmax, integer labels, no clipping, a
+ * backend with fused kernels — else null. It sums per image and class; other poolings add up
+ * those [B,C] sums.
+ */
+function fusedStatistics(
+  input: PreparedInput,
+  options: OverlapOptions,
+  pooling: Pooling,
+): Overlap | null {
+  const labels = input.labels;
+  if (input.options.activation !== 'softmax' || labels === null || !fusedKernelsActive()) {
+    return null;
+  }
+  const stats = fusedSoftmaxOverlap(input.yPred, labels, {
+    ignoreIndex: input.options.ignoreIndex,
+    squared: options.squared ?? false,
+  });
+  const [, batch, classes] = stats.shape;
+  const pick = (k: number): tf.Tensor => {
+    let perImage = tf.reshape(tf.slice(stats, [k, 0, 0], [1, batch, classes]), [batch, classes]);
+    // Σ t depends on the labels only: a copy off the tape, as in the composed form, lets
+    // losses apply ops without gradients to it (absentClasses' `greater`).
+    if (k === 2) perImage = tf.tensor2d(perImage.dataSync(), [batch, classes]);
+    const kept = dropBackground(perImage, options.includeBackground);
+    if (pooling === 'image-class') return kept;
+    if (pooling === 'class') return tf.sum(kept, 0);
+    return pooling === 'image' ? tf.sum(kept, 1) : tf.sum(kept);
+  };
+  return { tp: pick(0), predMass: pick(1), targetMass: pick(2), fp: pick(3), fn: pick(4) };
 }
 
 /** Divides by a denominator floored at 1e-7 (smp's eps), so `smooth: 0` stays finite. */

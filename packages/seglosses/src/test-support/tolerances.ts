@@ -28,3 +28,9 @@ export function relativeMaxError(actual: ArrayLike<number>, expected: ArrayLike<
   }
   return maxDiff / Math.max(maxRef, 1e-12);
 }
+
+/**
+ * A fused kernel against the composed form it replaces (value relative to its size, gradient
+ * as `relativeMaxError`): both are float32 results, the fused one accumulated in float64.
+ */
+export const fusedRelTol = 1e-5;

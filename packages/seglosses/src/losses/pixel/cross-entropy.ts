@@ -9,6 +9,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
+import { fusedKernelsActive } from '../../kernels/fused-kernels.js';
+import { fusedSoftmaxCrossEntropy } from '../../kernels/softmax-cross-entropy.js';
 import { commonOptions } from '../options.js';
 import type { Activation, Reduction } from '../options.js';
 import { reduceTerms } from '../reduce.js';
@@ -64,6 +66,15 @@ export const crossEntropy: LossDefinition<CrossEntropyOptions> = {
     return (input) => {
       const channels = input.numClasses;
       const weights = classWeightTensor('cross-entropy', options.classWeights, channels, true);
+      const labels = input.labels;
+      if (options.activation === 'softmax' && labels !== null && fusedKernelsActive()) {
+        // One fused pass (kernels/softmax-cross-entropy.ts), equal to the composed form below.
+        return fusedSoftmaxCrossEntropy(input.yPred, labels, {
+          ignoreIndex: input.options.ignoreIndex,
+          classWeights: options.classWeights,
+          reduction: options.reduction,
+        });
+      }
       const valid = tf.squeeze(input.valid, [3]);
       const target = input.target;
       if (options.activation === 'sigmoid') {

@@ -1,0 +1,230 @@
+/**
+ * The fused kernels against the composed form they replace: for every case the same loss is
+ * evaluated (value and gradient w.r.t. the logits) with the fused kernels on and off, on each
+ * test backend, and the two must agree to `fusedRelTol`. The composed form is itself checked
+ * against the oracles (losses/oracle-parity.test.ts), so this keeps the fast path on them too.
+ */
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+
+import { createLoss } from '../index.js';
+import { describeOnBackends, type Shape4 } from '../test-support/hand-cases.js';
+import { tf } from '../test-support/backends.js';
+import { seededRandom } from '../test-support/loss-properties.js';
+import { fusedRelTol, relativeMaxError } from '../test-support/tolerances.js';
+import { fusedKernelsActive, setFusedKernels } from './fused-kernels.js';
+
+interface Inputs {
+  readonly shape: Shape4;
+  readonly logits: Float32Array;
+  readonly labels: Int32Array;
+}
+
+/**
+ * Seeded logits uniform in [−scale, scale] and labels uniform in 0..C−1, with a share of them
+ * replaced by `special` (the ignore index, or a label outside 0..C−1).
+ */
+function randomInputs(shape: Shape4, seed: number, scale: number, special = 255, share = 0.2) {
+  const random = seededRandom(seed);
+  const [b, h, w, c] = shape;
+  const logits = Float32Array.from({ length: b * h * w * c }, () => (random() * 2 - 1) * scale);
+  const labels = Int32Array.from({ length: b * h * w }, () =>
+    random() < share ? special : Math.floor(random() * c),
+  );
+  return { shape, logits, labels };
+}
+
+/** Value and gradient of `name` with `options`, fused kernels on or off. */
+function evaluate(name: string, options: Record<string, unknown>, input: Inputs, fused: boolean) {
+  setFusedKernels(fused);
+  const loss = createLoss(name, options);
+  const [b, h, w] = input.shape;
+  try {
+    return tf.tidy(() => {
+      const yTrue = tf.tensor3d(input.labels, [b, h, w], 'int32');
+      const yPred = tf.tensor4d(input.logits, input.shape);
+      const { value, grad } = tf.valueAndGrad((x: tf.Tensor) => tf.sum(loss(yTrue, x)))(yPred);
+      return { value: value.dataSync()[0], grad: grad.dataSync() as Float32Array };
+    });
+  } finally {
+    setFusedKernels(true);
+  }
+}
+
+interface FusedCase {
+  readonly name: string;
+  readonly loss: string;
+  readonly options: Record<string, unknown>;
+  readonly input: Inputs;
+}
+
+const small: Shape4 = [2, 5, 7, 4];
+
+const inputs = {
+  mixed: randomInputs(small, 1, 4),
+  saturated: randomInputs(small, 2, 100),
+  allIgnored: randomInputs(small, 3, 3, 255, 1),
+  outOfRange: randomInputs(small, 4, 3, 9, 0.3),
+  ignoreInRange: randomInputs(small, 5, 3, 0, 0),
+  manyClasses: randomInputs([1, 6, 6, 19], 6, 5),
+};
+
+const crossEntropyCases: FusedCase[] = [
+  { name: 'default, 20% ignored', loss: 'cross-entropy', options: {}, input: inputs.mixed },
+  {
+    name: 'class weights',
+    loss: 'cross-entropy',
+    options: { classWeights: [0.5, 2, 0, 1.5] },
+    input: inputs.mixed,
+  },
+  { name: 'sum', loss: 'cross-entropy', options: { reduction: 'sum' }, input: inputs.mixed },
+  { name: 'none', loss: 'cross-entropy', options: { reduction: 'none' }, input: inputs.mixed },
+  { name: 'logits ±100', loss: 'cross-entropy', options: {}, input: inputs.saturated },
+  { name: 'all pixels ignored', loss: 'cross-entropy', options: {}, input: inputs.allIgnored },
+  {
+    name: 'all ignored, class weights',
+    loss: 'cross-entropy',
+    options: { classWeights: [1, 2, 3, 4] },
+    input: inputs.allIgnored,
+  },
+  {
+    name: 'labels outside 0..C−1, no ignore index',
+    loss: 'cross-entropy',
+    options: { ignoreIndex: null },
+    input: inputs.outOfRange,
+  },
+  {
+    name: 'labels outside 0..C−1, class weights',
+    loss: 'cross-entropy',
+    options: { ignoreIndex: null, classWeights: [1, 2, 3, 4] },
+    input: inputs.outOfRange,
+  },
+  {
+    name: 'ignore index 0 (a class)',
+    loss: 'cross-entropy',
+    options: { ignoreIndex: 0 },
+    input: inputs.mixed,
+  },
+  { name: '19 classes', loss: 'cross-entropy', options: {}, input: inputs.manyClasses },
+];
+
+const overlapCases: FusedCase[] = [
+  ...['dice', 'jaccard', 'tversky', 'focal-tversky', 'log-cosh-dice'].map((loss) => ({
+    name: 'default',
+    loss,
+    options: {},
+    input: inputs.mixed,
+  })),
+  ...(['image-class', 'class', 'image', 'all'] as const).map((pooling) => ({
+    name: `pooling ${pooling}, no background`,
+    loss: 'dice',
+    options: { pooling, includeBackground: false },
+    input: inputs.mixed,
+  })),
+  {
+    name: 'squared denominator, class weights',
+    loss: 'dice',
+    options: { squaredDenominator: true, classWeights: [1, 2, 3, 4] },
+    input: inputs.mixed,
+  },
+  {
+    name: "absentClasses 'zero', smooth 0",
+    loss: 'dice',
+    options: { absentClasses: 'zero', smooth: 0, pooling: 'class' },
+    input: inputs.mixed,
+  },
+  {
+    name: "absentClasses 'drop'",
+    loss: 'jaccard',
+    options: { absentClasses: 'drop' },
+    input: inputs.manyClasses,
+  },
+  { name: 'logits ±100', loss: 'dice', options: {}, input: inputs.saturated },
+  { name: 'logits ±100', loss: 'tversky', options: {}, input: inputs.saturated },
+  { name: 'all pixels ignored', loss: 'dice', options: {}, input: inputs.allIgnored },
+  {
+    name: 'labels outside 0..C−1, no ignore index',
+    loss: 'jaccard',
+    options: { ignoreIndex: null },
+    input: inputs.outOfRange,
+  },
+  {
+    name: 'ignore index 0 (a class)',
+    loss: 'dice',
+    options: { ignoreIndex: 0 },
+    input: inputs.mixed,
+  },
+  {
+    name: '19 classes, reduction none',
+    loss: 'dice',
+    options: { reduction: 'none' },
+    input: inputs.manyClasses,
+  },
+];
+
+describeOnBackends('fused kernels agree with the composed losses', () => {
+  after(() => setFusedKernels(true));
+
+  test('are active on this backend unless switched off', () => {
+    assert.equal(fusedKernelsActive(), true);
+    setFusedKernels(false);
+    assert.equal(fusedKernelsActive(), false);
+    setFusedKernels(true);
+  });
+
+  test('run as the kernels of cross-entropy and dice, forward and backward', async () => {
+    const ran = async (fused: boolean) => {
+      const info = await tf.profile(() => {
+        evaluate('cross-entropy', {}, inputs.mixed, fused);
+        evaluate('dice', {}, inputs.mixed, fused);
+      });
+      return info.kernels.map((k) => k.name).filter((name) => name.startsWith('Seglosses'));
+    };
+    assert.deepEqual(await ran(true), [
+      'SeglossesSoftmaxCrossEntropy',
+      'SeglossesSoftmaxCrossEntropyGrad',
+      'SeglossesSoftmaxOverlap',
+      'SeglossesSoftmaxOverlapGrad',
+    ]);
+    assert.deepEqual(await ran(false), []);
+  });
+
+  for (const c of [...crossEntropyCases, ...overlapCases]) {
+    test(`${c.loss}: ${c.name}`, () => {
+      const composed = evaluate(c.loss, c.options, c.input, false);
+      const fused = evaluate(c.loss, c.options, c.input, true);
+      const scale = Math.max(Math.abs(composed.value), 1e-6);
+      assert.ok(
+        Math.abs(fused.value - composed.value) <= fusedRelTol * scale,
+        `value: fused ${fused.value}, composed ${composed.value}`,
+      );
+      assert.ok(Number.isFinite(fused.value) && fused.grad.every(Number.isFinite));
+      const error = relativeMaxError(fused.grad, composed.grad);
+      assert.ok(error <= fusedRelTol, `gradient: relative max error ${error}`);
+    });
+  }
+
+  test('an all-ignored batch gives 0 and a zero gradient (cross-entropy, dice)', () => {
+    for (const loss of ['cross-entropy', 'dice']) {
+      const { value, grad } = evaluate(loss, {}, inputs.allIgnored, true);
+      assert.equal(value, 0);
+      assert.ok(grad.every((g) => g === 0));
+    }
+  });
+
+  test('leave no tensor behind, with and without a gradient', () => {
+    for (const loss of ['cross-entropy', 'dice']) {
+      const before = tf.memory().numTensors;
+      evaluate(loss, {}, inputs.mixed, true);
+      const fn = createLoss(loss);
+      tf.tidy(() => {
+        const [b, h, w] = inputs.mixed.shape;
+        fn(
+          tf.tensor3d(inputs.mixed.labels, [b, h, w], 'int32'),
+          tf.tensor4d(inputs.mixed.logits, small),
+        );
+      });
+      assert.equal(tf.memory().numTensors, before);
+    }
+  });
+});

@@ -1,0 +1,76 @@
+/**
+ * Where the fused loss kernels live and when the losses use them.
+ *
+ * The kernels (`softmax-cross-entropy.ts`, `softmax-overlap.ts`) are plain loops over typed
+ * arrays, so the library registers them itself — it needs nothing beyond tfjs-core — for the
+ * two backends that expose their tensors as typed arrays, 'wasm' and 'cpu', lazily: the first
+ * time a loss asks for them while one of those backends is active. Registering a kernel does
+ * not create the backend, and a kernel name no other library uses cannot clash with a
+ * built-in one.
+ *
+ * A loss takes its fused path only when {@link fusedKernelsActive} says so: the active backend
+ * is one of the two and the switch below is on (the default). On any other backend (webgl,
+ * webgpu, tfjs-node) the losses compute their composed form, which the tests check the fused
+ * kernels against. `setFusedKernels(false)` forces the composed form everywhere.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+import { fusableBackends } from './kernel-backend.js';
+import {
+  softmaxCrossEntropyBackward,
+  softmaxCrossEntropyForward,
+  softmaxCrossEntropyGradKernel,
+  softmaxCrossEntropyKernel,
+} from './softmax-cross-entropy.js';
+import {
+  softmaxOverlapBackward,
+  softmaxOverlapForward,
+  softmaxOverlapGradKernel,
+  softmaxOverlapKernel,
+} from './softmax-overlap.js';
+
+type FusedKernel = (
+  backendName: string,
+  args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap },
+) => tf.TensorInfo | tf.TensorInfo[];
+
+const kernels: ReadonlyMap<string, FusedKernel> = new Map<string, FusedKernel>([
+  [softmaxCrossEntropyKernel, softmaxCrossEntropyForward],
+  [softmaxCrossEntropyGradKernel, softmaxCrossEntropyBackward],
+  [softmaxOverlapKernel, softmaxOverlapForward],
+  [softmaxOverlapGradKernel, softmaxOverlapBackward],
+]);
+
+let enabled = true;
+
+/**
+ * Turns the fused kernels on (default) or off for every loss. Off, the losses compute their
+ * composed form on every backend — slower, numerically equivalent (see the kernels' tests).
+ */
+export function setFusedKernels(on: boolean): void {
+  enabled = on;
+}
+
+/** Registers every fused kernel for `backendName` that is not registered yet. */
+function ensureRegistered(backendName: string): void {
+  for (const [kernelName, run] of kernels) {
+    if (tf.getKernel(kernelName, backendName) !== undefined) continue;
+    tf.registerKernel({
+      kernelName,
+      backendName,
+      kernelFunc: ((args) => run(backendName, args)) as tf.KernelFunc,
+    });
+  }
+}
+
+/**
+ * Whether the losses should take their fused path now: the switch is on and the active backend
+ * is 'wasm' or 'cpu' (whose kernels are then registered, if they were not yet).
+ */
+export function fusedKernelsActive(): boolean {
+  if (!enabled) return false;
+  const backendName = tf.getBackend();
+  if (!fusableBackends.includes(backendName)) return false;
+  ensureRegistered(backendName);
+  return true;
+}

@@ -1,0 +1,139 @@
+/**
+ * What a fused loss kernel needs of the backend it runs on: typed-array views of its inputs
+ * (no copy), new outputs it can fill in place, other kernels of the same backend, and the
+ * disposal of its intermediates. Two backends qualify, recognised by their methods:
+ *
+ * - wasm: `typedArrayFromHeap` gives a view of a tensor on the WebAssembly heap and
+ *   `makeOutput` allocates one there. Allocating may grow the heap, which detaches every view
+ *   taken before, so a kernel allocates first and takes its views afterwards: {@link view}
+ *   builds a fresh view on every call and views must not be kept across allocations.
+ * - cpu: `readSync` returns the stored array itself and `makeTensorInfo` adopts a new one.
+ *
+ * Any other backend (webgl, webgpu, node) has no fused kernels; the losses then use their
+ * composed form (see `fused-kernels.ts`).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+type Values = Float32Array | Int32Array;
+
+interface WasmLike {
+  typedArrayFromHeap(info: tf.TensorInfo): tf.backend_util.TypedArray;
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  disposeData(dataId: tf.DataId): boolean;
+}
+
+interface CpuLike {
+  readSync(dataId: tf.DataId): tf.backend_util.BackendValues;
+  makeTensorInfo(shape: number[], dtype: tf.DataType, values: Values): tf.TensorInfo;
+  disposeData(dataId: tf.DataId): boolean;
+}
+
+function isWasmLike(backend: object): backend is WasmLike {
+  const b = backend as Partial<WasmLike>;
+  return typeof b.typedArrayFromHeap === 'function' && typeof b.makeOutput === 'function';
+}
+
+function isCpuLike(backend: object): backend is CpuLike {
+  const b = backend as Partial<CpuLike>;
+  return typeof b.readSync === 'function' && typeof b.makeTensorInfo === 'function';
+}
+
+/** The backends whose kernels can be fused here. */
+export const fusableBackends: readonly string[] = ['wasm', 'cpu'];
+
+/**
+ * A fused kernel's access to its backend. Every tensor it allocates is tracked; `release`
+ * hands one over as a kernel output and `dispose` frees the rest, so a kernel written as
+ * `try { …; return kb.release(out); } finally { kb.dispose(); }` leaks nothing when it throws.
+ */
+export class KernelBackend {
+  private readonly owned: tf.TensorInfo[] = [];
+  private readonly wasm: WasmLike | null;
+  private readonly cpu: CpuLike | null;
+
+  constructor(
+    private readonly who: string,
+    private readonly backendName: string,
+    backend: unknown,
+  ) {
+    const b = (typeof backend === 'object' && backend !== null ? backend : {}) as object;
+    this.wasm = isWasmLike(b) ? b : null;
+    this.cpu = this.wasm === null && isCpuLike(b) ? b : null;
+    if (this.wasm === null && this.cpu === null) {
+      throw new Error(`${who}: backend must be wasm- or cpu-like, got ${String(backend)}`);
+    }
+  }
+
+  /**
+   * A new float32 tensor of `shape`, owned by this kernel until released. Its values are
+   * undefined on wasm (fresh heap memory): the kernel must write every entry.
+   */
+  allocate(shape: number[]): tf.TensorInfo {
+    let info: tf.TensorInfo;
+    if (this.wasm !== null) {
+      info = this.wasm.makeOutput(shape, 'float32');
+    } else {
+      const size = shape.reduce((a, b) => a * b, 1);
+      info = (this.cpu as CpuLike).makeTensorInfo(shape, 'float32', new Float32Array(size));
+    }
+    this.owned.push(info);
+    return info;
+  }
+
+  /** A view of a float32 tensor's values; valid until the next allocation. */
+  floats(info: tf.TensorInfo): Float32Array {
+    const values = this.view(info);
+    if (!(values instanceof Float32Array)) {
+      throw new Error(`${this.who}: a float32 tensor must hold a Float32Array, got ${info.dtype}`);
+    }
+    return values;
+  }
+
+  /** A view of an int32 tensor's values; valid until the next allocation. */
+  ints(info: tf.TensorInfo): Int32Array {
+    const values = this.view(info);
+    if (!(values instanceof Int32Array)) {
+      throw new Error(`${this.who}: an int32 tensor must hold an Int32Array, got ${info.dtype}`);
+    }
+    return values;
+  }
+
+  /** A view (wasm) or the stored array itself (cpu) of a tensor's values. */
+  view(info: tf.TensorInfo): tf.backend_util.TypedArray {
+    if (this.wasm !== null) return this.wasm.typedArrayFromHeap(info);
+    return (this.cpu as CpuLike).readSync(info.dataId) as tf.backend_util.TypedArray;
+  }
+
+  /** Runs another kernel of this backend on `inputs` and tracks its single output. */
+  run(kernelName: string, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap = {}) {
+    const config = tf.getKernel(kernelName, this.backendName);
+    if (config === undefined) {
+      throw new Error(`${this.who}: ${this.backendName} kernel ${kernelName} must exist, got none`);
+    }
+    const backend = (this.wasm ?? this.cpu) as unknown as tf.KernelBackend;
+    const out = config.kernelFunc({ inputs, backend, attrs });
+    if (Array.isArray(out)) {
+      for (const info of out) this.free(info);
+      throw new Error(`${this.who}: ${kernelName} must return one tensor, got ${out.length}`);
+    }
+    this.owned.push(out);
+    return out;
+  }
+
+  /** Stops tracking `info` (it becomes a kernel output) and returns it. */
+  release(info: tf.TensorInfo): tf.TensorInfo {
+    const index = this.owned.indexOf(info);
+    if (index < 0) throw new Error(`${this.who}: released tensors must come from this kernel`);
+    this.owned.splice(index, 1);
+    return info;
+  }
+
+  /** Frees every tensor allocated and not released. */
+  dispose(): void {
+    for (const info of this.owned.splice(0)) this.free(info);
+  }
+
+  private free(info: tf.TensorInfo): void {
+    (this.wasm ?? (this.cpu as CpuLike)).disposeData(info.dataId);
+  }
+}
