@@ -33,8 +33,9 @@ export interface CombinedLoss extends LossFunction {
 
 /** Keeps the first entry of each name (two terms asking for the same head share it). */
 function uniqueByName<T extends { readonly name: string }>(items: readonly T[]): T[] {
-  const seen = new Set<string>();
-  return items.filter((item) => !seen.has(item.name) && seen.add(item.name) !== undefined);
+  const byName = new Map<string, T>();
+  for (const item of items) if (!byName.has(item.name)) byName.set(item.name, item);
+  return [...byName.values()];
 }
 
 /** The value of a weight schedule at a training step. */
