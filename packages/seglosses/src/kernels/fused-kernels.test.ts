@@ -67,6 +67,9 @@ const inputs = {
   outOfRange: randomInputs(small, 4, 3, 9, 0.3),
   ignoreInRange: randomInputs(small, 5, 3, 0, 0),
   manyClasses: randomInputs([1, 6, 6, 19], 6, 5),
+  // In float32's exp range, but Σ_{c≠t} e_c / e_t can exceed float32's (up to e^150).
+  wide: randomInputs(small, 7, 75),
+  moderate: randomInputs(small, 8, 10),
 };
 
 const crossEntropyCases: FusedCase[] = [
@@ -106,6 +109,95 @@ const crossEntropyCases: FusedCase[] = [
     input: inputs.mixed,
   },
   { name: '19 classes', loss: 'cross-entropy', options: {}, input: inputs.manyClasses },
+  { name: 'logits ±75', loss: 'cross-entropy', options: {}, input: inputs.wide },
+];
+
+/** Losses built on the cross-entropy kernel's per-pixel terms (γ, κ, ε, weights, 'none'). */
+const pixelTermCases: FusedCase[] = [
+  { name: 'default (γ 2)', loss: 'focal', options: {}, input: inputs.mixed },
+  {
+    name: 'γ 0.5, α 0.25, class weights',
+    loss: 'focal',
+    options: { gamma: 0.5, alpha: 0.25, classWeights: [0.5, 2, 0, 1.5] },
+    input: inputs.mixed,
+  },
+  {
+    name: "denominator 'elements', no ignore index",
+    loss: 'focal',
+    options: { denominator: 'elements', ignoreIndex: null },
+    input: inputs.outOfRange,
+  },
+  { name: 'logits ±100', loss: 'focal', options: { gamma: 3 }, input: inputs.saturated },
+  {
+    name: 'sum, 19 classes',
+    loss: 'focal',
+    options: { reduction: 'sum' },
+    input: inputs.manyClasses,
+  },
+  { name: 'default (k 10)', loss: 'topk', options: {}, input: inputs.mixed },
+  {
+    name: 'k 30, ignored pixels not counted',
+    loss: 'topk',
+    options: { k: 30, countIgnored: false },
+    input: inputs.mixed,
+  },
+  { name: 'k 50, logits ±100', loss: 'topk', options: { k: 50 }, input: inputs.saturated },
+  { name: 'default', loss: 'distance-map-ce', options: {}, input: inputs.mixed },
+  { name: 'default', loss: 'combo', options: {}, input: inputs.mixed },
+  { name: 'logits ±100 (ε clamps)', loss: 'combo', options: {}, input: inputs.saturated },
+  { name: "form 'paper'", loss: 'exp-log', options: { form: 'paper' }, input: inputs.mixed },
+  {
+    name: 'class weights',
+    loss: 'exp-log',
+    options: { classWeights: [0.5, 2, 1, 1.5] },
+    input: inputs.mixed,
+  },
+  // Beyond about ±10 the composed (−log p)^γ loses its gradient in float32; see the test below.
+  { name: 'logits ±10', loss: 'exp-log', options: { form: 'paper' }, input: inputs.moderate },
+  { name: 'asymmetric (default)', loss: 'unified-focal', options: {}, input: inputs.mixed },
+  {
+    name: 'symmetric, 19 classes',
+    loss: 'unified-focal',
+    options: { form: 'symmetric' },
+    input: inputs.manyClasses,
+  },
+  { name: 'logits ±100 (ε clamps)', loss: 'unified-focal', options: {}, input: inputs.saturated },
+];
+
+/** Losses built on the overlap kernel's second-order sums or its clamp. */
+const secondOrderCases: FusedCase[] = [
+  { name: 'default', loss: 'sensitivity-specificity', options: {}, input: inputs.mixed },
+  ...(['class', 'image', 'all'] as const).map((pooling) => ({
+    name: `pooling ${pooling}, background, r 0.3`,
+    loss: 'sensitivity-specificity',
+    options: { pooling, includeBackground: true, sensitivityWeight: 0.3 },
+    input: inputs.outOfRange,
+  })),
+  {
+    name: 'logits ±100',
+    loss: 'sensitivity-specificity',
+    options: {},
+    input: inputs.saturated,
+  },
+  { name: 'default', loss: 'robust-t', options: {}, input: inputs.mixed },
+  {
+    name: 'background, 19 classes',
+    loss: 'robust-t',
+    options: { includeBackground: true },
+    input: inputs.manyClasses,
+  },
+  {
+    name: 'clip 1e-3',
+    loss: 'focal-tversky',
+    options: { clip: 1e-3, smooth: 1e-6 },
+    input: inputs.mixed,
+  },
+  {
+    name: 'clip 1e-7, logits ±100',
+    loss: 'focal-tversky',
+    options: { clip: 1e-7, smooth: 1e-6 },
+    input: inputs.saturated,
+  },
 ];
 
 const overlapCases: FusedCase[] = [
@@ -189,7 +281,7 @@ describeOnBackends('fused kernels agree with the composed losses', () => {
     assert.deepEqual(await ran(false), []);
   });
 
-  for (const c of [...crossEntropyCases, ...overlapCases]) {
+  for (const c of [...crossEntropyCases, ...overlapCases, ...pixelTermCases, ...secondOrderCases]) {
     test(`${c.loss}: ${c.name}`, () => {
       const composed = evaluate(c.loss, c.options, c.input, false);
       const fused = evaluate(c.loss, c.options, c.input, true);
@@ -203,6 +295,35 @@ describeOnBackends('fused kernels agree with the composed losses', () => {
       assert.ok(error <= fusedRelTol, `gradient: relative max error ${error}`);
     });
   }
+
+  test('(−log p_t)^γ keeps its gradient at a confident pixel, where float32 loses it', () => {
+    // One pixel, label 2, p_t = 1 − 2.7e-11: the exact gradient of L^γ, L = −log p_t, is
+    // γ L^(γ−1) (p_c − [c = t]), about 2e-4 at class 0; the composed form gives ~1e-11.
+    const x = [65.42608642578125, -10.866157531738281, 89.76769256591797, -85.77040100097656];
+    const t = 2;
+    const gamma = 0.3;
+    const others = x.reduce((sum, v, c) => sum + (c === t ? 0 : Math.exp(v - x[t])), 0);
+    const lossT = Math.log1p(others);
+    const p = x.map((v) => Math.exp(v - x[t]) / (1 + others));
+    const expected = p.map(
+      (pc, c) => gamma * lossT ** (gamma - 1) * (c === t ? -others / (1 + others) : pc),
+    );
+    const fused = evaluate(
+      'exp-log',
+      { form: 'paper', gamma, diceWeight: 0, ceWeight: 1 },
+      { shape: [1, 1, 1, 4], logits: Float32Array.from(x), labels: Int32Array.from([t]) },
+      true,
+    );
+    assert.ok(Math.abs(fused.value - lossT ** gamma) <= 1e-6 * lossT ** gamma);
+    for (let c = 0; c < 4; c++) {
+      const tolerance = 1e-5 * Math.abs(expected[c]) + 1e-30;
+      assert.ok(
+        Math.abs(fused.grad[c] - expected[c]) <= tolerance,
+        `class ${c}: ${fused.grad[c]} vs ${expected[c]}`,
+      );
+    }
+    assert.ok(Math.abs(expected[0]) > 1e-4);
+  });
 
   test('an all-ignored batch gives 0 and a zero gradient (cross-entropy, dice)', () => {
     for (const loss of ['cross-entropy', 'dice']) {

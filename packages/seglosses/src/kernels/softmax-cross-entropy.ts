@@ -1,42 +1,57 @@
 /**
- * Fused softmax cross-entropy with integer labels, registered as two kernels:
- * `SeglossesSoftmaxCrossEntropy` (the per-pixel terms and their sums, in one pass over the
- * exponentials of `exponentials.ts`) and `SeglossesSoftmaxCrossEntropyGrad` (the gradient with
- * respect to the logits, in one pass over the same exponentials, which the forward kernel
- * returns for it).
+ * Fused softmax cross-entropy with integer labels — plain, class-weighted, focal-modulated,
+ * powered or clamped — registered as two kernels: `SeglossesSoftmaxCrossEntropy` (per-pixel
+ * terms, their sums and what the gradient needs, in one pass) and
+ * `SeglossesSoftmaxCrossEntropyGrad` (the gradient with respect to the logits, in one pass).
+ * Both run in WebAssembly (`native/loss-kernels.c`, functions `softmax_cross_entropy*`).
  *
- * For pixel i with label t, class weight w = w_t (1 without weights) and e_c ∝ exp(x_c):
+ * For pixel i with label t, p = softmax(x_i), p_t its target probability, q = 1 − p_t (formed
+ * as Σ_{c≠t} p_c, without cancellation) and L = −log p_t (as log1p(Σ_{c≠t} e_c / e_t)):
  *
- *   O = Σ_{c≠t} e_c,   S = O + e_t,   p_c = e_c / S,
- *   ℓ_i = w·(log Σ_c e^{x_c} − x_t) = w·log(S/e_t) = w·log1p(O/e_t),
- *   ∂ℓ_i/∂x_c = w·(p_c − [c = t]),   with p_t − 1 = −O/S,
+ *   ℓ_i = w_t · q^γ_t · L^κ,
+ *   ∂ℓ_i/∂x_c = k_i · (p_c − [c = t]),   k_i = w_t · (γ_t p_t q^(γ_t−1) L^κ + q^γ_t κ L^(κ−1)),
  *
- * so neither the value nor the gradient subtracts nearly equal numbers: a near-perfect pixel
- * (O ≪ e_t) keeps e.g. ℓ = 1e-10 and a gradient of −1e-10 where float32's 1 − p_t is 0. Sums
- * are accumulated in float64.
+ * where w are class weights (1 without), γ per-class focusing exponents (0: cross-entropy;
+ * focal loss) and κ a power of the log-loss (1; the exponential-logarithmic loss uses
+ * (−log p)^γ). With `epsilon` > 0, p_t is clamped to [ε, 1 − ε] first, as clipping log p and
+ * 1 − p to those bounds: a clamped pixel keeps the clamped value and gets no gradient. A
+ * near-perfect pixel keeps e.g. ℓ = 1e-10 and a gradient of −1e-10 where float32's 1 − p_t
+ * is 0. Sums are in float64.
  *
  * Pixels labelled `ignoreIndex` get ℓ = 0, a zero gradient and no weight. A label outside
  * 0..C−1 that is not the ignore index has an all-zero one-hot row, as in the composed loss: it
  * gets ℓ = 0 and a zero gradient, and counts in the unweighted denominator only.
  *
- * Forward outputs: `terms` [N] (ℓ_i), `e` [N, C], `inverse` [N] (1/S, 0 where ℓ_i does not
- * depend on the logits) and `sums` [2] = (Σ_i ℓ_i, Σ_i w_i), the numerator and denominator of
- * the weighted mean. Backward: dx_ic = dy_i·w·(e_ic/S − [c = t]) for a per-pixel dy [N], or
- * dy·scale·w·(…) for a scalar dy (attribute `scale`: 1 for the sum, 1/Σw for the mean).
+ * Forward outputs: `terms` [N] (ℓ_i), `p` [N, C], `coef` [N] (k_i) and `sums` [2] =
+ * (Σ_i ℓ_i, Σ_i n_t), the numerator and denominator of the weighted mean, where the count
+ * weights n (`countWeights`) are the class weights unless given apart (focal loss: α weights
+ * the terms, not the count); without either, every non-ignored pixel counts 1. Backward:
+ * dx_ic = dy_i·k_i·(p_ic − [c = t]) for a per-pixel dy [N], or dy·scale·k_i·(…) for a scalar
+ * dy (attribute `scale`: 1 for the sum, 1/Σw for the mean).
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import { exactRow, exponentials, largest, rowMax, smallest } from './exponentials.js';
 import { KernelBackend } from './kernel-backend.js';
+import { Arena, lossKernels } from './native/loss-kernels.js';
+import type { LossKernelExports } from './native/loss-kernels.js';
 
 export const softmaxCrossEntropyKernel = 'SeglossesSoftmaxCrossEntropy';
 export const softmaxCrossEntropyGradKernel = 'SeglossesSoftmaxCrossEntropyGrad';
 
-/** Kernel attributes; `classWeights` empty means unweighted. */
+/**
+ * Kernel attributes; empty `classWeights` / `gammas` mean 1 / 0 for every class, empty
+ * `countWeights` the class weights.
+ */
 export interface SoftmaxCrossEntropyAttrs {
   readonly hasIgnoreIndex: boolean;
   readonly ignoreIndex: number;
   readonly classWeights: number[];
+  readonly countWeights: number[];
+  /** Every non-ignored pixel counts 1 in the denominator, whatever the weights. */
+  readonly countPixels: boolean;
+  readonly gammas: number[];
+  readonly power: number;
+  readonly epsilon: number;
   /** Backward only: the factor of a scalar dy. */
   readonly scale: number;
 }
@@ -47,124 +62,120 @@ interface KernelArgs {
   attrs?: tf.NamedAttrMap;
 }
 
-/** Forward kernel: [terms, e, inverse, sums]. */
+function native(who: string): LossKernelExports {
+  const exports = lossKernels();
+  if (exports === null) throw new Error(`${who}: the WebAssembly loss kernels must load, got none`);
+  return exports;
+}
+
+/** Forward kernel: [terms, p, coef, sums]. */
 export function softmaxCrossEntropyForward(backendName: string, args: KernelArgs) {
   const { logits, labels } = args.inputs as { logits: tf.TensorInfo; labels: tf.TensorInfo };
   const attrs = args.attrs as unknown as SoftmaxCrossEntropyAttrs;
   const kb = new KernelBackend(softmaxCrossEntropyKernel, backendName, args.backend);
   try {
+    const wasm = native(softmaxCrossEntropyKernel);
     const classes = logits.shape[logits.shape.length - 1];
-    const e = exponentials(kb, logits);
+    const n = tf.util.sizeFromShape(labels.shape);
+    const probs = kb.allocate(logits.shape);
     const terms = kb.allocate(labels.shape);
-    const inverse = kb.allocate(labels.shape);
+    const coef = kb.allocate(labels.shape);
     const sums = kb.allocate([2]);
-    const x = kb.floats(logits);
-    const ev = kb.floats(e);
-    const y = kb.ints(labels);
-    const termsV = kb.floats(terms);
-    const inverseV = kb.floats(inverse);
-    const weights = Float64Array.from({ length: classes }, (_, c) =>
-      attrs.classWeights.length === 0 ? 1 : attrs.classWeights[c],
+
+    const arena = new Arena(wasm);
+    const at = {
+      x: arena.reserve(n * classes, 4),
+      y: arena.reserve(n, 4),
+      weights: arena.reserve(classes, 8),
+      counts: arena.reserve(classes, 8),
+      gammas: arena.reserve(classes, 8),
+      p: arena.reserve(n * classes, 4),
+      terms: arena.reserve(n, 4),
+      coef: arena.reserve(n, 4),
+      sums: arena.reserve(2, 8),
+    };
+    arena.commit();
+    arena.f32(at.x, n * classes).set(kb.floats(logits));
+    arena.i32(at.y, n).set(kb.ints(labels));
+    const ones = new Array<number>(classes).fill(1);
+    const weights = attrs.classWeights.length === 0 ? ones : attrs.classWeights;
+    const counts = attrs.countPixels
+      ? ones
+      : attrs.countWeights.length === 0
+        ? weights
+        : attrs.countWeights;
+    // An unlabelled pixel (label outside 0..C−1) counts only when pixels are simply counted.
+    const countsPixels = counts === ones;
+    arena.f64(at.weights, classes).set(weights);
+    arena.f64(at.counts, classes).set(counts);
+    arena
+      .f64(at.gammas, classes)
+      .set(attrs.gammas.length === 0 ? new Array(classes).fill(0) : attrs.gammas);
+    wasm.softmax_cross_entropy(
+      at.x,
+      at.y,
+      n,
+      classes,
+      at.weights,
+      at.counts,
+      at.gammas,
+      attrs.power,
+      attrs.epsilon,
+      attrs.hasIgnoreIndex ? 1 : 0,
+      attrs.ignoreIndex,
+      countsPixels ? 1 : 0,
+      at.p,
+      at.terms,
+      at.coef,
+      at.sums,
     );
-    const unweighted = attrs.classWeights.length === 0 ? 1 : 0;
-    const ignore = attrs.hasIgnoreIndex ? attrs.ignoreIndex : NaN;
-    let sumTerms = 0;
-    let sumWeights = 0;
-    for (let i = 0; i < y.length; i++) {
-      const t = y[i];
-      termsV[i] = 0;
-      inverseV[i] = 0;
-      if (t === ignore) continue;
-      if (t < 0 || t >= classes) {
-        // An all-zero one-hot row: no loss, no gradient, weight 1 only when unweighted.
-        sumWeights += unweighted;
-        continue;
-      }
-      const w = weights[t];
-      sumWeights += w;
-      if (w === 0) continue;
-      const base = i * classes;
-      // O = Σ_{c≠t} e_c in two runs around t; entries outside [e^−80, e^80] flag the row.
-      let others = 0;
-      let inRange = true;
-      for (let c = base; c < base + t; c++) {
-        const v = ev[c];
-        others += v;
-        if (!(v >= smallest && v <= largest)) inRange = false;
-      }
-      for (let c = base + t + 1; c < base + classes; c++) {
-        const v = ev[c];
-        others += v;
-        if (!(v >= smallest && v <= largest)) inRange = false;
-      }
-      let target = ev[base + t];
-      if (!(target >= smallest && target <= largest)) inRange = false;
-      let term: number;
-      if (inRange) {
-        term = w * Math.log1p(others / target);
-      } else {
-        exactRow(x, ev, base, classes);
-        target = ev[base + t];
-        others = 0;
-        for (let c = base; c < base + classes; c++) others += c === base + t ? 0 : ev[c];
-        // e_t underflows only when x_t < max − 103: then ℓ is large and log S − (x_t − max)
-        // has no cancellation to avoid.
-        term =
-          w *
-          (target > 0
-            ? Math.log1p(others / target)
-            : Math.log(others) + rowMax(x, base, classes) - x[base + t]);
-      }
-      termsV[i] = term;
-      inverseV[i] = 1 / (others + target);
-      sumTerms += term;
-    }
-    kb.floats(sums).set([sumTerms, sumWeights]);
-    return [kb.release(terms), kb.release(e), kb.release(inverse), kb.release(sums)];
+    kb.floats(probs).set(arena.f32(at.p, n * classes));
+    kb.floats(terms).set(arena.f32(at.terms, n));
+    kb.floats(coef).set(arena.f32(at.coef, n));
+    kb.floats(sums).set(arena.f64(at.sums, 2));
+    return [kb.release(terms), kb.release(probs), kb.release(coef), kb.release(sums)];
   } finally {
     kb.dispose();
   }
 }
 
-/** Backward kernel: ∂L/∂logits [N, C] from e, 1/S, the labels and dy. */
+/** Backward kernel: ∂L/∂logits [N, C] from p, k, the labels and dy. */
 export function softmaxCrossEntropyBackward(backendName: string, args: KernelArgs) {
-  const { e, inverse, labels, dy } = args.inputs as Record<string, tf.TensorInfo>;
+  const { p, coef, labels, dy } = args.inputs as Record<string, tf.TensorInfo>;
   const attrs = args.attrs as unknown as SoftmaxCrossEntropyAttrs;
   const kb = new KernelBackend(softmaxCrossEntropyGradKernel, backendName, args.backend);
   try {
-    const classes = e.shape[e.shape.length - 1];
-    const dx = kb.allocate(e.shape);
-    const ev = kb.floats(e);
-    const inverseV = kb.floats(inverse);
-    const y = kb.ints(labels);
-    const dyV = kb.floats(dy);
-    const out = kb.floats(dx);
-    const perPixel = dyV.length > 1;
-    const weights = Float64Array.from({ length: classes }, (_, c) =>
-      attrs.classWeights.length === 0 ? 1 : attrs.classWeights[c],
+    const wasm = native(softmaxCrossEntropyGradKernel);
+    const classes = p.shape[p.shape.length - 1];
+    const n = tf.util.sizeFromShape(labels.shape);
+    const dyCount = tf.util.sizeFromShape(dy.shape);
+    const dx = kb.allocate(p.shape);
+
+    const arena = new Arena(wasm);
+    const at = {
+      p: arena.reserve(n * classes, 4),
+      y: arena.reserve(n, 4),
+      coef: arena.reserve(n, 4),
+      dy: arena.reserve(dyCount, 4),
+      dx: arena.reserve(n * classes, 4),
+    };
+    arena.commit();
+    arena.f32(at.p, n * classes).set(kb.floats(p));
+    arena.i32(at.y, n).set(kb.ints(labels));
+    arena.f32(at.coef, n).set(kb.floats(coef));
+    arena.f32(at.dy, dyCount).set(kb.floats(dy));
+    wasm.softmax_cross_entropy_grad(
+      at.p,
+      at.y,
+      at.coef,
+      at.dy,
+      dyCount > 1 ? 1 : 0,
+      attrs.scale,
+      n,
+      classes,
+      at.dx,
     );
-    for (let i = 0; i < y.length; i++) {
-      const base = i * classes;
-      const t = y[i];
-      const invS = inverseV[i];
-      if (invS === 0) {
-        out.fill(0, base, base + classes);
-        continue;
-      }
-      const k = (perPixel ? dyV[i] : dyV[0] * attrs.scale) * weights[t] * invS;
-      let others = 0;
-      for (let c = base; c < base + t; c++) {
-        const v = ev[c];
-        out[c] = v * k;
-        others += v;
-      }
-      for (let c = base + t + 1; c < base + classes; c++) {
-        const v = ev[c];
-        out[c] = v * k;
-        others += v;
-      }
-      out[base + t] = -others * k;
-    }
+    kb.floats(dx).set(arena.f32(at.dx, n * classes));
     return kb.release(dx);
   } finally {
     kb.dispose();
@@ -174,6 +185,17 @@ export function softmaxCrossEntropyBackward(backendName: string, args: KernelArg
 export interface SoftmaxCrossEntropyOptions {
   readonly ignoreIndex: number | null;
   readonly classWeights: readonly number[] | null;
+  /**
+   * Weights of the mean's denominator per class, when not the class weights; 'pixels': every
+   * non-ignored pixel counts 1; null/absent: the class weights, or 'pixels' without them.
+   */
+  readonly countWeights?: readonly number[] | 'pixels' | null;
+  /** Focusing exponent γ per class (focal loss); null: 0 for every class. */
+  readonly gammas?: readonly number[] | null;
+  /** Power κ of the log-loss; default 1. */
+  readonly power?: number;
+  /** Clamp p_t to [ε, 1 − ε] (no gradient where clamped); default 0: no clamp. */
+  readonly epsilon?: number;
   readonly reduction: 'mean' | 'sum' | 'none';
 }
 
@@ -191,17 +213,22 @@ export function fusedSoftmaxCrossEntropy(
     hasIgnoreIndex: options.ignoreIndex !== null,
     ignoreIndex: options.ignoreIndex ?? 0,
     classWeights: options.classWeights === null ? [] : [...options.classWeights],
+    countWeights: Array.isArray(options.countWeights) ? [...options.countWeights] : [],
+    countPixels: options.countWeights === 'pixels',
+    gammas: options.gammas === null || options.gammas === undefined ? [] : [...options.gammas],
+    power: options.power ?? 1,
+    epsilon: options.epsilon ?? 0,
     scale: 1,
   };
   const op = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
-    const [terms, e, inverse, sums] = tf
+    const [terms, p, coef, sums] = tf
       .engine()
       .runKernel(
         softmaxCrossEntropyKernel,
         { logits: x, labels },
         attrs as unknown as tf.NamedAttrMap,
       ) as tf.Tensor[];
-    save([e, inverse, labels]);
+    save([p, coef, labels]);
     let value = terms;
     let scale = 1;
     if (options.reduction !== 'none') {
@@ -213,12 +240,12 @@ export function fusedSoftmaxCrossEntropy(
     const backwardAttrs = { ...attrs, scale } as unknown as tf.NamedAttrMap;
     return {
       value,
-      gradFunc: (dy: tf.Tensor, [se, si, sy]: tf.Tensor[]) =>
+      gradFunc: (dy: tf.Tensor, [sp, sc, sy]: tf.Tensor[]) =>
         tf
           .engine()
           .runKernel(
             softmaxCrossEntropyGradKernel,
-            { e: se, inverse: si, labels: sy, dy },
+            { p: sp, coef: sc, labels: sy, dy },
             backwardAttrs,
           ),
     };

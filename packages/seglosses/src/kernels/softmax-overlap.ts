@@ -1,45 +1,56 @@
 /**
  * Fused soft overlap statistics of softmax probabilities against integer labels, per image b
  * and class c, and their gradient with respect to the logits — the sums every overlap-based
- * region loss (Dice, Jaccard, Tversky, …) is built from, in one pass each way over the
- * exponentials of `exponentials.ts`. Kernels `SeglossesSoftmaxOverlap` (forward) and
- * `SeglossesSoftmaxOverlapGrad` (backward).
+ * region loss (Dice, Jaccard, Tversky, sensitivity-specificity, robust T, …) is built from, in
+ * one pass each way. Kernels `SeglossesSoftmaxOverlap` (forward) and
+ * `SeglossesSoftmaxOverlapGrad` (backward), both in WebAssembly (`native/loss-kernels.c`,
+ * functions `softmax_overlap*`).
  *
- * With p = softmax(x) = e/S per pixel, t the one-hot label and v the validity (0 at the ignore
+ * With p = softmax(x) per pixel, t the one-hot label and v the validity (0 at the ignore
  * index), over the pixels i of image b:
  *
  *   TP = Σ v p t,   PM = Σ v p (Σ v p² when squared),   TM = Σ v t,
  *   FP = Σ v p (1 − t),   FN = Σ v (1 − p) t,
+ *   FP2 = Σ v p² (1 − t),   FN2 = Σ v (1 − p)² t,   VM = Σ v,
  *
- * stacked as `stats` [5, B, C] in that order and accumulated in float64; PM = TP + FP when not
- * squared. 1 − p_t is summed as O/S with O = Σ_{c≠t} e_c, without the cancellation of 1 − p_t
- * when p_t ≈ 1.
+ * stacked as `stats` [8, B, C] in that order (VM is the same for every c) and accumulated in
+ * float64. 1 − p_t is formed as Σ_{c≠t} p_c, without the cancellation of 1 − p_t when p_t ≈ 1.
  *
- * Backward, given G_k = ∂L/∂stat_k [5, B, C]: per valid pixel the gradient with respect to p is
+ * Backward, given G_k = ∂L/∂stat_k [8, B, C]: per valid pixel the gradient with respect to p is
  *
- *   g_c = G_PM·(1 or 2p_c) + G_FP        (c ≠ t)
- *   g_t = G_PM·(1 or 2p_t) + G_TP − G_FN
+ *   g_c = G_PM·(1 or 2p_c) + G_FP + 2 p_c G_FP2                        (c ≠ t)
+ *   g_t = G_PM·(1 or 2p_t) + G_TP − G_FN − 2 (1 − p_t) G_FN2
  *
- * (TM does not depend on p), and through the softmax ∂L/∂x_c = p_c (g_c − ḡ) with
+ * (TM and VM do not depend on p), and through the softmax ∂L/∂x_c = p_c (g_c − ḡ) with
  * ḡ = Σ_j p_j g_j / Σ_j p_j. Dividing by Σ_j p_j, which is 1 up to the rounding of the stored
  * p, removes that rounding from g_c − ḡ: at a saturated pixel (p_a ≈ 1) the difference stays
  * the small Σ_{j≠a} p_j (g_a − g_j) instead of float32 noise. Ignored pixels get a zero gradient.
  *
- * The forward kernel returns e [B, H, W, C] and 1/S [B, H, W] for the backward kernel.
+ * With `clip` > 0, p and 1 − p_t are clamped to [clip, 1 − clip] before they are summed (as
+ * Keras-style code clips probabilities), with a zero gradient where clamped.
+ *
+ * The forward kernel returns p [B, H, W, C] for the backward kernel.
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import { exactRow, exponentials, rowSum } from './exponentials.js';
 import { KernelBackend } from './kernel-backend.js';
+import { Arena, lossKernels } from './native/loss-kernels.js';
+import type { LossKernelExports } from './native/loss-kernels.js';
 
 export const softmaxOverlapKernel = 'SeglossesSoftmaxOverlap';
 export const softmaxOverlapGradKernel = 'SeglossesSoftmaxOverlapGrad';
+
+/** The rows of the statistics tensor, in order. */
+export const overlapStatisticNames = ['tp', 'pm', 'tm', 'fp', 'fn', 'fp2', 'fn2', 'vm'] as const;
+const statCount = overlapStatisticNames.length;
 
 export interface SoftmaxOverlapAttrs {
   readonly hasIgnoreIndex: boolean;
   readonly ignoreIndex: number;
   /** Σ p² instead of Σ p for the prediction mass. */
   readonly squared: boolean;
+  /** Clamp p and 1 − p_t to [clip, 1 − clip] before summing (0: no clamp). */
+  readonly clip: number;
 }
 
 interface KernelArgs {
@@ -48,179 +59,116 @@ interface KernelArgs {
   attrs?: tf.NamedAttrMap;
 }
 
-/** Forward kernel: [e [B,H,W,C], inverse [B,H,W], stats [5,B,C]]. */
+function native(who: string): LossKernelExports {
+  const exports = lossKernels();
+  if (exports === null) throw new Error(`${who}: the WebAssembly loss kernels must load, got none`);
+  return exports;
+}
+
+/** Forward kernel: [p [B,H,W,C], stats [8,B,C]]. */
 export function softmaxOverlapForward(backendName: string, args: KernelArgs): tf.TensorInfo[] {
   const { logits, labels } = args.inputs as { logits: tf.TensorInfo; labels: tf.TensorInfo };
   const attrs = args.attrs as unknown as SoftmaxOverlapAttrs;
   const kb = new KernelBackend(softmaxOverlapKernel, backendName, args.backend);
   try {
+    const wasm = native(softmaxOverlapKernel);
     const batch = logits.shape[0];
     const classes = logits.shape[logits.shape.length - 1];
-    const e = exponentials(kb, logits);
-    const inverse = kb.allocate(labels.shape);
-    const stats = kb.allocate([5, batch, classes]);
-    const sums = accumulate(
-      kb.floats(logits),
-      kb.floats(e),
-      kb.ints(labels),
-      kb.floats(inverse),
+    const n = tf.util.sizeFromShape(labels.shape);
+    const probs = kb.allocate(logits.shape);
+    const stats = kb.allocate([statCount, batch, classes]);
+
+    const arena = new Arena(wasm);
+    const at = {
+      x: arena.reserve(n * classes, 4),
+      y: arena.reserve(n, 4),
+      p: arena.reserve(n * classes, 4),
+      stats: arena.reserve(statCount * batch * classes, 8),
+      acc: arena.reserve((statCount + 3) * classes, 8),
+      block: arena.reserve(2 * classes + 8, 4),
+    };
+    arena.commit();
+    arena.f32(at.x, n * classes).set(kb.floats(logits));
+    arena.i32(at.y, n).set(kb.ints(labels));
+    wasm.softmax_overlap(
+      at.x,
+      at.y,
       batch,
+      n / batch,
       classes,
-      attrs,
+      attrs.hasIgnoreIndex ? 1 : 0,
+      attrs.ignoreIndex,
+      attrs.squared ? 1 : 0,
+      attrs.clip,
+      at.p,
+      at.stats,
+      at.acc,
+      at.block,
     );
-    kb.floats(stats).set(sums);
-    return [kb.release(e), kb.release(inverse), kb.release(stats)];
+    kb.floats(probs).set(arena.f32(at.p, n * classes));
+    kb.floats(stats).set(arena.f64(at.stats, statCount * batch * classes));
+    return [kb.release(probs), kb.release(stats)];
   } finally {
     kb.dispose();
   }
 }
 
-function accumulate(
-  x: Float32Array,
-  e: Float32Array,
-  labels: Int32Array,
-  inverse: Float32Array,
-  batch: number,
-  classes: number,
-  attrs: SoftmaxOverlapAttrs,
-): Float64Array {
-  const ignore = attrs.hasIgnoreIndex ? attrs.ignoreIndex : NaN;
-  const pixels = labels.length / batch;
-  const plane = batch * classes;
-  const sums = new Float64Array(5 * plane);
-  // Per image: Σ p over c ≠ t (FP) and, when squared, Σ p² over all c, by class.
-  const fp = new Float64Array(classes);
-  const squares = new Float64Array(classes);
-  for (let b = 0; b < batch; b++) {
-    fp.fill(0);
-    squares.fill(0);
-    const row = b * classes;
-    for (let i = b * pixels; i < (b + 1) * pixels; i++) {
-      const base = i * classes;
-      let total = rowSum(e, base, classes);
-      if (total < 0) total = exactRow(x, e, base, classes);
-      const invS = 1 / total;
-      inverse[i] = invS;
-      const t = labels[i];
-      if (t === ignore) continue;
-      if (attrs.squared) {
-        for (let c = 0; c < classes; c++) {
-          const p = e[base + c] * invS;
-          squares[c] += p * p;
-        }
-      }
-      if (t < 0 || t >= classes) {
-        for (let c = 0; c < classes; c++) fp[c] += e[base + c] * invS;
-        continue;
-      }
-      let others = 0;
-      for (let c = 0; c < t; c++) {
-        const v = e[base + c];
-        fp[c] += v * invS;
-        others += v;
-      }
-      for (let c = t + 1; c < classes; c++) {
-        const v = e[base + c];
-        fp[c] += v * invS;
-        others += v;
-      }
-      sums[row + t] += e[base + t] * invS;
-      sums[2 * plane + row + t] += 1;
-      sums[4 * plane + row + t] += others * invS;
-    }
-    for (let c = 0; c < classes; c++) {
-      sums[3 * plane + row + c] = fp[c];
-      sums[plane + row + c] = attrs.squared ? squares[c] : fp[c] + sums[row + c];
-    }
-  }
-  return sums;
-}
-
-/** Backward kernel: ∂L/∂logits [B,H,W,C] from e, 1/S, the labels and ∂L/∂stats. */
+/** Backward kernel: ∂L/∂logits [B,H,W,C] from p, the labels and ∂L/∂stats. */
 export function softmaxOverlapBackward(backendName: string, args: KernelArgs): tf.TensorInfo {
-  const { e, inverse, labels, dstats } = args.inputs as Record<string, tf.TensorInfo>;
+  const { p, labels, dstats } = args.inputs as Record<string, tf.TensorInfo>;
   const attrs = args.attrs as unknown as SoftmaxOverlapAttrs;
   const kb = new KernelBackend(softmaxOverlapGradKernel, backendName, args.backend);
   try {
-    const batch = e.shape[0];
-    const classes = e.shape[e.shape.length - 1];
-    const dx = kb.allocate(e.shape);
-    propagate(
-      kb.floats(e),
-      kb.floats(inverse),
-      kb.ints(labels),
-      kb.floats(dstats),
-      kb.floats(dx),
+    const wasm = native(softmaxOverlapGradKernel);
+    const batch = p.shape[0];
+    const classes = p.shape[p.shape.length - 1];
+    const n = tf.util.sizeFromShape(labels.shape);
+    const dx = kb.allocate(p.shape);
+
+    const arena = new Arena(wasm);
+    const at = {
+      p: arena.reserve(n * classes, 4),
+      y: arena.reserve(n, 4),
+      dstats: arena.reserve(statCount * batch * classes, 4),
+      dx: arena.reserve(n * classes, 4),
+      acc: arena.reserve(3 * classes, 8),
+    };
+    arena.commit();
+    arena.f32(at.p, n * classes).set(kb.floats(p));
+    arena.i32(at.y, n).set(kb.ints(labels));
+    arena.f32(at.dstats, statCount * batch * classes).set(kb.floats(dstats));
+    wasm.softmax_overlap_grad(
+      at.p,
+      at.y,
+      at.dstats,
       batch,
+      n / batch,
       classes,
-      attrs,
+      attrs.hasIgnoreIndex ? 1 : 0,
+      attrs.ignoreIndex,
+      attrs.squared ? 1 : 0,
+      attrs.clip,
+      at.dx,
+      at.acc,
     );
+    kb.floats(dx).set(arena.f32(at.dx, n * classes));
     return kb.release(dx);
   } finally {
     kb.dispose();
   }
 }
 
-function propagate(
-  e: Float32Array,
-  inverse: Float32Array,
-  labels: Int32Array,
-  dstats: Float32Array,
-  dx: Float32Array,
-  batch: number,
-  classes: number,
-  attrs: SoftmaxOverlapAttrs,
-): void {
-  const ignore = attrs.hasIgnoreIndex ? attrs.ignoreIndex : NaN;
-  const pixels = labels.length / batch;
-  const plane = batch * classes;
-  // g_c of a pixel whose label is not c (`other`), and the change when it is (`own`).
-  const other = new Float64Array(classes);
-  const own = new Float64Array(classes);
-  const mass = new Float64Array(classes);
-  const g = new Float64Array(classes);
-  for (let b = 0; b < batch; b++) {
-    const row = b * classes;
-    for (let c = 0; c < classes; c++) {
-      mass[c] = dstats[plane + row + c];
-      other[c] = (attrs.squared ? 0 : mass[c]) + dstats[3 * plane + row + c];
-      own[c] = dstats[row + c] - dstats[3 * plane + row + c] - dstats[4 * plane + row + c];
-    }
-    for (let i = b * pixels; i < (b + 1) * pixels; i++) {
-      const base = i * classes;
-      const t = labels[i];
-      if (t === ignore) {
-        dx.fill(0, base, base + classes);
-        continue;
-      }
-      const invS = inverse[i];
-      let dot = 0;
-      let total = 0;
-      for (let c = 0; c < classes; c++) {
-        const p = e[base + c] * invS;
-        g[c] = attrs.squared ? other[c] + 2 * p * mass[c] : other[c];
-        if (c === t) g[c] += own[c];
-        dot += p * g[c];
-        total += p;
-      }
-      const mean = dot / total;
-      for (let c = 0; c < classes; c++) {
-        const p = e[base + c] * invS;
-        dx[base + c] = p * (g[c] - mean);
-      }
-    }
-  }
-}
-
 export interface SoftmaxOverlapOptions {
   readonly ignoreIndex: number | null;
   readonly squared: boolean;
+  /** Clamp p and 1 − p_t to [clip, 1 − clip] first (no gradient where clamped); default 0. */
+  readonly clip?: number;
 }
 
 /**
- * The statistics [5, B, C] (TP, PM, TM, FP, FN; see the module comment) of softmax(`logits`)
- * [B,H,W,C] against `labels` [B,H,W], through the fused kernels, which must be registered for
- * the active backend. Differentiable with respect to the logits.
+ * The statistics [8, B, C] (TP, PM, TM, FP, FN, FP2, FN2, VM; see the module comment) of
+ * softmax(`logits`) [B,H,W,C] against `labels` [B,H,W], through the fused kernels, which must
+ * be registered for the active backend. Differentiable with respect to the logits.
  */
 export function fusedSoftmaxOverlap(
   logits: tf.Tensor,
@@ -231,23 +179,20 @@ export function fusedSoftmaxOverlap(
     hasIgnoreIndex: options.ignoreIndex !== null,
     ignoreIndex: options.ignoreIndex ?? 0,
     squared: options.squared,
+    clip: options.clip ?? 0,
   };
   const namedAttrs = attrs as unknown as tf.NamedAttrMap;
   const op = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
-    const [e, inverse, stats] = tf
+    const [p, stats] = tf
       .engine()
       .runKernel(softmaxOverlapKernel, { logits: x, labels }, namedAttrs) as tf.Tensor[];
-    save([e, inverse, labels]);
+    save([p, labels]);
     return {
       value: stats,
-      gradFunc: (dy: tf.Tensor, [se, si, sy]: tf.Tensor[]) =>
+      gradFunc: (dy: tf.Tensor, [sp, sy]: tf.Tensor[]) =>
         tf
           .engine()
-          .runKernel(
-            softmaxOverlapGradKernel,
-            { e: se, inverse: si, labels: sy, dstats: dy },
-            namedAttrs,
-          ),
+          .runKernel(softmaxOverlapGradKernel, { p: sp, labels: sy, dstats: dy }, namedAttrs),
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]);
   return op(logits);

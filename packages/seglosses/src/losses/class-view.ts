@@ -13,6 +13,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { notSupported } from '../core/errors.js';
+import { fusedKernelsActive } from '../kernels/fused-kernels.js';
+import { fusedOverlapStatistics } from './overlap.js';
 import type { PreparedInput } from './prepare.js';
 
 export interface ClassView {
@@ -29,12 +31,23 @@ export interface ClassView {
 export function exclusiveClassView(who: string, input: PreparedInput): ClassView {
   const channels = input.numClasses;
   if (input.options.activation === 'softmax') {
+    // Read through, so that a loss on its fused path never builds the tensors it skips.
     return {
-      probs: input.probs,
-      complement: input.complementProbs,
-      logProbs: input.logProbs,
-      target: input.target,
-      valid: input.valid,
+      get probs() {
+        return input.probs;
+      },
+      get complement() {
+        return input.complementProbs;
+      },
+      get logProbs() {
+        return input.logProbs;
+      },
+      get target() {
+        return input.target;
+      },
+      get valid() {
+        return input.valid;
+      },
       numClasses: channels,
     };
   }
@@ -84,4 +97,37 @@ export function exclusiveOverlap(
     fp: tf.sum(tf.mul(probs, outside), axes),
     fn: tf.sum(tf.mul(complement, view.target), axes),
   };
+}
+
+/**
+ * The integer labels when a loss can take its fused path — softmax, labels given as indices, a
+ * backend with fused kernels (`kernels/fused-kernels.ts`) — else null.
+ */
+export function fusedLabels(input: PreparedInput): tf.Tensor3D | null {
+  const labels = input.labels;
+  const fusable = input.options.activation === 'softmax' && labels !== null;
+  return fusable && fusedKernelsActive() ? labels : null;
+}
+
+/**
+ * {@link exclusiveOverlap} of the view's probabilities, clipped to [clip, 1 − clip] when
+ * clip > 0: from the fused overlap kernel when it applies (the same sums in one pass each
+ * way), else composed.
+ */
+export function exclusiveStatistics(
+  input: PreparedInput,
+  view: ClassView,
+  clip = 0,
+): ExclusiveOverlap {
+  const fused = fusedOverlapStatistics(input, { includeBackground: true, clip });
+  if (fused !== null) {
+    return {
+      tp: fused.tp as tf.Tensor2D,
+      fp: fused.fp as tf.Tensor2D,
+      fn: fused.fn as tf.Tensor2D,
+    };
+  }
+  const clipped = (x: tf.Tensor4D): tf.Tensor4D =>
+    clip > 0 ? (tf.clipByValue(x, clip, 1 - clip) as tf.Tensor4D) : x;
+  return exclusiveOverlap(clipped(view.probs), clipped(view.complement), view);
 }

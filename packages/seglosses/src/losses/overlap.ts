@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { SeglossesError, notSupported } from '../core/errors.js';
 import { fusedKernelsActive } from '../kernels/fused-kernels.js';
-import { fusedSoftmaxOverlap } from '../kernels/softmax-overlap.js';
+import { fusedSoftmaxOverlap, overlapStatisticNames } from '../kernels/softmax-overlap.js';
 import type { Reduction } from './options.js';
 import type { PreparedInput } from './prepare.js';
 import { reduceTerms } from './reduce.js';
@@ -118,7 +118,7 @@ export function poolSum(x: tf.Tensor, pooling: Pooling): tf.Tensor {
 export function overlapStatistics(input: PreparedInput, options: OverlapOptions): Overlap {
   const pooling = poolingOf(options);
   const clip = options.clip ?? 0;
-  const fused = clip === 0 ? fusedStatistics(input, options, pooling) : null;
+  const fused = fusedOverlapStatistics(input, options);
   if (fused !== null) return fused;
   const keep = options.includeBackground;
   const valid = input.valid;
@@ -149,37 +149,83 @@ export function overlapStatistics(input: PreparedInput, options: OverlapOptions)
   };
 }
 
+/** The statistics the fused kernel adds to {@link Overlap}, pooled the same way. */
+export interface SquaredErrorStatistics extends Overlap {
+  /** Σ p²·(1−t): the squared error on the pixels outside the class */
+  readonly fp2: tf.Tensor;
+  /** Σ (1−p)²·t: the squared error on the class's pixels */
+  readonly fn2: tf.Tensor;
+  /** Σ v: the number of pixels that are not ignored, in every pool of every class */
+  readonly validMass: tf.Tensor;
+}
+
 /**
- * The same statistics from the fused kernel (`kernels/softmax-overlap.ts`: one pass each way
- * instead of a dozen tensor ops) when it applies — softmax, integer labels, no clipping, a
- * backend with fused kernels — else null. It sums per image and class; other poolings add up
- * those [B,C] sums.
+ * The statistics from the fused kernel (`kernels/softmax-overlap.ts`: one pass each way
+ * instead of a dozen tensor ops over B·H·W·C values) when it applies — softmax, integer
+ * labels, a backend with fused kernels — else null. It sums per image and class; other
+ * poolings add up those [B,C] sums. Σ t and Σ v depend on the labels only: they come off the
+ * tape, as in the composed form, so losses may apply ops without gradients to them.
  */
-function fusedStatistics(
+export function fusedOverlapStatistics(
   input: PreparedInput,
   options: OverlapOptions,
-  pooling: Pooling,
-): Overlap | null {
+): SquaredErrorStatistics | null {
   const labels = input.labels;
   if (input.options.activation !== 'softmax' || labels === null || !fusedKernelsActive()) {
     return null;
   }
+  const pooling = poolingOf(options);
   const stats = fusedSoftmaxOverlap(input.yPred, labels, {
     ignoreIndex: input.options.ignoreIndex,
     squared: options.squared ?? false,
+    clip: options.clip ?? 0,
   });
   const [, batch, classes] = stats.shape;
-  const pick = (k: number): tf.Tensor => {
+  const pick = (name: (typeof overlapStatisticNames)[number]): tf.Tensor => {
+    const k = overlapStatisticNames.indexOf(name);
     let perImage = tf.reshape(tf.slice(stats, [k, 0, 0], [1, batch, classes]), [batch, classes]);
-    // Σ t depends on the labels only: a copy off the tape, as in the composed form, lets
-    // losses apply ops without gradients to it (absentClasses' `greater`).
-    if (k === 2) perImage = tf.tensor2d(perImage.dataSync(), [batch, classes]);
+    if (name === 'tm' || name === 'vm')
+      perImage = tf.tensor2d(perImage.dataSync(), [batch, classes]);
     const kept = dropBackground(perImage, options.includeBackground);
     if (pooling === 'image-class') return kept;
     if (pooling === 'class') return tf.sum(kept, 0);
     return pooling === 'image' ? tf.sum(kept, 1) : tf.sum(kept);
   };
-  return { tp: pick(0), predMass: pick(1), targetMass: pick(2), fp: pick(3), fn: pick(4) };
+  const lazy = new Map<string, tf.Tensor>();
+  const once = (name: (typeof overlapStatisticNames)[number]): tf.Tensor => {
+    let value = lazy.get(name);
+    if (value === undefined) {
+      value = pick(name);
+      lazy.set(name, value);
+    }
+    return value;
+  };
+  return {
+    get tp() {
+      return once('tp');
+    },
+    get predMass() {
+      return once('pm');
+    },
+    get targetMass() {
+      return once('tm');
+    },
+    get fp() {
+      return once('fp');
+    },
+    get fn() {
+      return once('fn');
+    },
+    get fp2() {
+      return once('fp2');
+    },
+    get fn2() {
+      return once('fn2');
+    },
+    get validMass() {
+      return once('vm');
+    },
+  };
 }
 
 /** Divides by a denominator floored at 1e-7 (smp's eps), so `smooth: 0` stays finite. */

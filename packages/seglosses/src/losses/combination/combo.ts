@@ -14,7 +14,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import { exclusiveClassView, exclusiveOverlap } from '../class-view.js';
+import { fusedSoftmaxCrossEntropy } from '../../kernels/softmax-cross-entropy.js';
+import { exclusiveClassView, exclusiveStatistics, fusedLabels } from '../class-view.js';
 import { commonOptions } from '../options.js';
 import type { Activation } from '../options.js';
 import { dropBackground } from '../overlap.js';
@@ -103,17 +104,30 @@ export const combo: LossDefinition<ComboOptions> = {
     const { alpha, beta, epsilon } = options;
     return (input) => {
       const view = exclusiveClassView('combo', input);
-      const logProbs =
-        epsilon > 0
-          ? tf.clipByValue(view.logProbs, Math.log(epsilon), Math.log1p(-epsilon))
-          : view.logProbs;
       const classBeta = Array.from({ length: view.numClasses }, (_, k) =>
         k === 0 ? 1 - beta : beta,
       );
-      const ce = tf.neg(tf.sum(tf.mul(tf.mul(view.target, logProbs), tf.tensor1d(classBeta)), 3));
-      const ceMean = reduceTerms(ce, 'mean', tf.squeeze(view.valid, [3]));
+      const labels = fusedLabels(input);
+      let ceMean: tf.Tensor;
+      if (labels !== null) {
+        // Fused (kernels/softmax-cross-entropy.ts): β weights the terms, the mean counts pixels.
+        ceMean = fusedSoftmaxCrossEntropy(input.yPred, labels, {
+          ignoreIndex: input.options.ignoreIndex,
+          classWeights: classBeta,
+          countWeights: 'pixels',
+          epsilon,
+          reduction: 'mean',
+        });
+      } else {
+        const logProbs =
+          epsilon > 0
+            ? tf.clipByValue(view.logProbs, Math.log(epsilon), Math.log1p(-epsilon))
+            : view.logProbs;
+        const weighted = tf.mul(tf.mul(view.target, logProbs), tf.tensor1d(classBeta));
+        ceMean = reduceTerms(tf.neg(tf.sum(weighted, 3)), 'mean', tf.squeeze(view.valid, [3]));
+      }
 
-      const { tp, fp, fn } = exclusiveOverlap(view.probs, view.complement, view);
+      const { tp, fp, fn } = exclusiveStatistics(input, view);
       const errors = tf.add(fp, fn);
       const diceLoss = tf.div(errors, tf.add(tf.add(tf.mul(tp, 2), errors), options.smooth));
       const diceMean = tf.mean(dropBackground(diceLoss, options.includeBackground));

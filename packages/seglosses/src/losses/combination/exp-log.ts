@@ -17,7 +17,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { accurateLog1p, powOrZero } from '../../core/stable-math.js';
-import { exclusiveClassView, exclusiveOverlap } from '../class-view.js';
+import { fusedSoftmaxCrossEntropy } from '../../kernels/softmax-cross-entropy.js';
+import { exclusiveClassView, exclusiveStatistics, fusedLabels } from '../class-view.js';
 import { commonOptions } from '../options.js';
 import type { Activation } from '../options.js';
 import { classWeightTensor, dropBackground } from '../overlap.js';
@@ -116,9 +117,9 @@ export const expLog: LossDefinition<ExpLogOptions> = {
     const { gamma } = options;
     return (input) => {
       const view = exclusiveClassView('exp-log', input);
-      const valid = tf.squeeze(view.valid, [3]);
       const weights = classWeightTensor('exp-log', options.classWeights, view.numClasses, true);
-      const { tp, fp, fn } = exclusiveOverlap(view.probs, view.complement, view);
+      const labels = fusedLabels(input);
+      const { tp, fp, fn } = exclusiveStatistics(input, view);
       const errors = tf.add(fp, fn);
       const kept = dropBackground(
         tf.div(errors, tf.add(tf.add(tf.mul(tp, 2), errors), options.smooth)),
@@ -130,12 +131,28 @@ export const expLog: LossDefinition<ExpLogOptions> = {
       let ceTerm: tf.Tensor;
       if (options.form === 'paper') {
         diceTerm = tf.mean(powOrZero(negLog(kept), gamma));
+      } else {
+        // max(D̄, 1e-6) ⇔ min(1 − D̄, 1 − 1e-6).
+        diceTerm = powOrZero(negLog(tf.minimum(tf.mean(kept), 1 - 1e-6)), gamma);
+      }
+      if (labels !== null && (options.form !== 'paper' || gamma > 0)) {
+        // Fused (kernels/softmax-cross-entropy.ts): (−log p_t)^γ per pixel in the paper's form
+        // (a mean over the pixels), weighted cross-entropy otherwise.
+        const paper = options.form === 'paper';
+        ceTerm = fusedSoftmaxCrossEntropy(input.yPred, labels, {
+          ignoreIndex: input.options.ignoreIndex,
+          classWeights: options.classWeights,
+          countWeights: paper ? 'pixels' : null,
+          power: paper ? gamma : 1,
+          reduction: 'mean',
+        });
+      } else if (options.form === 'paper') {
+        const valid = tf.squeeze(view.valid, [3]);
         let perClass = tf.mul(view.target, powOrZero(tf.neg(view.logProbs), gamma));
         if (weights !== undefined) perClass = tf.mul(perClass, weights);
         ceTerm = reduceTerms(tf.sum(perClass, 3), 'mean', valid);
       } else {
-        // max(D̄, 1e-6) ⇔ min(1 − D̄, 1 − 1e-6).
-        diceTerm = powOrZero(negLog(tf.minimum(tf.mean(kept), 1 - 1e-6)), gamma);
+        const valid = tf.squeeze(view.valid, [3]);
         const ce = tf.neg(tf.sum(tf.mul(view.target, view.logProbs), 3));
         const pixelWeights =
           weights === undefined ? valid : tf.mul(tf.sum(tf.mul(view.target, weights), 3), valid);

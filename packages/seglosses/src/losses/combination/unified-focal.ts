@@ -17,7 +17,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { powOrZero } from '../../core/stable-math.js';
-import { exclusiveClassView, exclusiveOverlap } from '../class-view.js';
+import { fusedSoftmaxCrossEntropy } from '../../kernels/softmax-cross-entropy.js';
+import { exclusiveClassView, exclusiveStatistics, fusedLabels } from '../class-view.js';
 import { commonOptions } from '../options.js';
 import type { Activation } from '../options.js';
 import { reduceTerms } from '../reduce.js';
@@ -131,24 +132,38 @@ export const unifiedFocal: LossDefinition<UnifiedFocalOptions> = {
     const symmetric = options.form === 'symmetric';
     return (input) => {
       const view = exclusiveClassView('unified-focal', input);
-      const clip = (x: tf.Tensor4D) => tf.clipByValue(x, epsilon, 1 - epsilon) as tf.Tensor4D;
-      const probs = clip(view.probs);
-      const complement = clip(view.complement);
-      const logProbs = tf.clipByValue(view.logProbs, Math.log(epsilon), Math.log1p(-epsilon));
-      const ce = tf.neg(tf.mul(view.target, logProbs));
+      const labels = fusedLabels(input);
+      let focalPart: tf.Tensor;
+      if (labels !== null) {
+        // Fused (kernels/softmax-cross-entropy.ts): γ on the background (every class when
+        // symmetric), weights 1 − δ / δ, p_t clamped to [ε, 1 − ε], a mean over the pixels.
+        const classes = view.numClasses;
+        focalPart = fusedSoftmaxCrossEntropy(input.yPred, labels, {
+          ignoreIndex: input.options.ignoreIndex,
+          classWeights: Array.from({ length: classes }, (_, c) => (c === 0 ? 1 - delta : delta)),
+          countWeights: 'pixels',
+          gammas: Array.from({ length: classes }, (_, c) => (c === 0 || symmetric ? gamma : 0)),
+          epsilon,
+          reduction: 'mean',
+        });
+      } else {
+        const clip = (x: tf.Tensor4D) => tf.clipByValue(x, epsilon, 1 - epsilon) as tf.Tensor4D;
+        const logProbs = tf.clipByValue(view.logProbs, Math.log(epsilon), Math.log1p(-epsilon));
+        const ce = tf.neg(tf.mul(view.target, logProbs));
 
-      // Focal part: the background always suppressed by (1 − y)^γ, the foreground only when
-      // symmetric.
-      const [ceBack, ceFore] = splitBackground(ce);
-      const [missBack, missFore] = splitBackground(complement);
-      const back = tf.mul(tf.mul(tf.pow(missBack, gamma), ceBack), 1 - delta);
-      const foreTerms = symmetric ? tf.mul(tf.pow(missFore, gamma), ceFore) : ceFore;
-      const fore = tf.mul(tf.sum(foreTerms, 3, true), delta);
-      const focalTerms = tf.squeeze(tf.add(back, fore), [3]);
-      const focalPart = reduceTerms(focalTerms, 'mean', tf.squeeze(view.valid, [3]));
+        // Focal part: the background always suppressed by (1 − y)^γ, the foreground only when
+        // symmetric.
+        const [ceBack, ceFore] = splitBackground(ce);
+        const [missBack, missFore] = splitBackground(clip(view.complement));
+        const back = tf.mul(tf.mul(tf.pow(missBack, gamma), ceBack), 1 - delta);
+        const foreTerms = symmetric ? tf.mul(tf.pow(missFore, gamma), ceFore) : ceFore;
+        const fore = tf.mul(tf.sum(foreTerms, 3, true), delta);
+        const focalTerms = tf.squeeze(tf.add(back, fore), [3]);
+        focalPart = reduceTerms(focalTerms, 'mean', tf.squeeze(view.valid, [3]));
+      }
 
       // Focal Tversky part: 1 − TI = (δ·FN + (1 − δ)·FP) / (TP + δ·FN + (1 − δ)·FP + ε).
-      const { tp, fp, fn } = exclusiveOverlap(probs, complement, view);
+      const { tp, fp, fn } = exclusiveStatistics(input, view, epsilon);
       const errors = tf.add(tf.mul(fn, delta), tf.mul(fp, 1 - delta));
       const distance = tf.div(errors, tf.add(tf.add(tp, errors), epsilon));
       const [distBack, distFore] = splitBackground(distance);

@@ -17,7 +17,8 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { describe, fail } from '../../core/errors.js';
 import { distanceTransform } from '../../geometry/distance-transform.js';
-import { exclusiveClassView } from '../class-view.js';
+import { fusedSoftmaxCrossEntropy } from '../../kernels/softmax-cross-entropy.js';
+import { exclusiveClassView, fusedLabels } from '../class-view.js';
 import { commonOptions } from '../options.js';
 import type { Activation, Reduction } from '../options.js';
 import { PreparedInput } from '../prepare.js';
@@ -165,7 +166,15 @@ export const distanceMapCe: LossDefinition<DistanceMapCeOptions> = {
         }
         phi = given as tf.Tensor3D;
       }
-      const ce = tf.neg(tf.sum(tf.mul(view.target, view.logProbs), 3));
+      const labels = fusedLabels(input);
+      const ce =
+        labels !== null
+          ? fusedSoftmaxCrossEntropy(input.yPred, labels, {
+              ignoreIndex: input.options.ignoreIndex,
+              classWeights: null,
+              reduction: 'none',
+            })
+          : tf.neg(tf.sum(tf.mul(view.target, view.logProbs), 3));
       return reduceTerms(tf.mul(ce, tf.add(phi, 1)), options.reduction, valid);
     };
   },

@@ -20,6 +20,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { powOrZero } from '../../core/stable-math.js';
+import { fusedKernelsActive } from '../../kernels/fused-kernels.js';
+import { fusedSoftmaxCrossEntropy } from '../../kernels/softmax-cross-entropy.js';
 import { commonOptions } from '../options.js';
 import type { Activation, Reduction } from '../options.js';
 import { classWeightTensor } from '../overlap.js';
@@ -111,9 +113,9 @@ export const focal: LossDefinition<FocalOptions> = {
     return (input) => {
       const channels = input.numClasses;
       const weights = classWeightTensor('focal', options.classWeights, channels, true);
-      const valid = tf.squeeze(input.valid, [3]);
-      const target = input.target;
       if (options.activation === 'sigmoid') {
+        const valid = tf.squeeze(input.valid, [3]);
+        const target = input.target;
         const x = input.yPred;
         const negative = tf.sub(1, target);
         let perClass = tf.add(
@@ -130,6 +132,29 @@ export const focal: LossDefinition<FocalOptions> = {
         if (weights !== undefined) perClass = tf.mul(perClass, weights);
         return reduceTerms(tf.mean(perClass, 3), options.reduction, valid);
       }
+      const labels = input.labels;
+      if (labels !== null && fusedKernelsActive()) {
+        // One fused pass (kernels/softmax-cross-entropy.ts with γ per class), equal to the
+        // composed form below: α, the class weights and 1/C ('elements') weight the terms;
+        // the mean counts the pixels, or sums the class weights when they are given.
+        const elements = options.denominator === 'elements' ? 1 / channels : 1;
+        const termWeights = Array.from(
+          { length: channels },
+          (_, c) =>
+            (alpha === null ? 1 : c === 0 ? 1 - alpha : alpha) *
+            (options.classWeights?.[c] ?? 1) *
+            elements,
+        );
+        return fusedSoftmaxCrossEntropy(input.yPred, labels, {
+          ignoreIndex: input.options.ignoreIndex,
+          classWeights: termWeights,
+          countWeights: options.classWeights ?? 'pixels',
+          gammas: new Array<number>(channels).fill(gamma),
+          reduction: options.reduction,
+        });
+      }
+      const valid = tf.squeeze(input.valid, [3]);
+      const target = input.target;
       let perClass = tf.mul(target, tf.neg(input.logProbs));
       if (gamma > 0) perClass = tf.mul(perClass, powOrZero(input.complementProbs, gamma));
       if (alpha !== null) {

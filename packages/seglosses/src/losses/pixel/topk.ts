@@ -20,6 +20,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { accurateLog1p, detached } from '../../core/stable-math.js';
+import { topSelection } from '../../core/top-selection.js';
+import { fusedKernelsActive } from '../../kernels/fused-kernels.js';
+import { fusedSoftmaxCrossEntropy } from '../../kernels/softmax-cross-entropy.js';
 import { commonOptions } from '../options.js';
 import type { Activation, Reduction } from '../options.js';
 import { reduceTerms } from '../reduce.js';
@@ -47,7 +50,7 @@ function rankingCrossEntropy(logits: tf.Tensor4D, target: tf.Tensor4D): tf.Tenso
 }
 
 /** 1 on the `count` largest entries of `scores` (ties at the boundary share), 0 elsewhere. */
-function topSelection(scores: tf.Tensor, count: number): tf.Tensor {
+function topSelectionTensor(scores: tf.Tensor, count: number): tf.Tensor {
   const flat = tf.reshape(scores, [-1]);
   const kth = tf.slice(tf.topk(flat, count, true).values, [count - 1], [1]);
   const above = tf.cast(tf.greater(flat, kth), 'float32');
@@ -113,6 +116,26 @@ export const topk: LossDefinition<TopKOptions> = {
   build(options) {
     return (input) => {
       const valid = tf.squeeze(input.valid, [3]);
+      const labels = input.labels;
+      if (options.activation === 'softmax' && labels !== null && fusedKernelsActive()) {
+        // Per-pixel CE from the fused kernel (accurate down to tiny values, so it ranks the
+        // pixels itself) and the selection by quickselect off the tape.
+        const terms = fusedSoftmaxCrossEntropy(input.yPred, labels, {
+          ignoreIndex: input.options.ignoreIndex,
+          classWeights: null,
+          reduction: 'none',
+        });
+        const pool = options.countIgnored ? terms.size : tf.sum(valid).dataSync()[0];
+        if (pool === 0) return reduceTerms(terms, options.reduction, tf.zerosLike(valid));
+        const count = Math.min(terms.size, Math.max(1, Math.floor((pool * options.k) / 100)));
+        const scores = Float64Array.from(terms.dataSync());
+        if (!options.countIgnored) {
+          const keep = valid.dataSync();
+          for (let i = 0; i < scores.length; i++) if (keep[i] === 0) scores[i] = -1;
+        }
+        const selection = tf.tensor(topSelection(scores, count), terms.shape);
+        return reduceTerms(terms, options.reduction, selection);
+      }
       const target = input.target;
       let terms: tf.Tensor;
       let ranking: () => tf.Tensor;
@@ -135,7 +158,7 @@ export const topk: LossDefinition<TopKOptions> = {
       const selection = detached(terms, () => {
         // Ignored pixels get −1 < every CE when they must not be selected.
         const scores = options.countIgnored ? ranking() : tf.sub(ranking(), tf.sub(1, valid));
-        return topSelection(scores, count);
+        return topSelectionTensor(scores, count);
       });
       return reduceTerms(terms, options.reduction, selection);
     };

@@ -21,7 +21,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { logGamma } from '../../core/log-gamma.js';
 import { commonOptions } from '../options.js';
 import type { Activation, Reduction } from '../options.js';
-import { dropBackground } from '../overlap.js';
+import { dropBackground, fusedOverlapStatistics } from '../overlap.js';
 import { reduceTerms } from '../reduce.js';
 import type { LossDefinition } from '../types.js';
 
@@ -116,15 +116,27 @@ export const robustT: LossDefinition<RobustTOptions> = {
     return (input) => {
       const keep = options.includeBackground;
       const eps = options.epsilon;
-      const valid = input.valid;
-      const residual = tf.mul(
-        tf.sub(dropBackground(input.probs, keep), dropBackground(input.target, keep)),
-        valid,
-      );
-      const dimension = tf.sum(valid, [1, 2]); // [B,1], broadcast over the kept classes
+      // Σ_pixels (y − t)² per image and class, and the number of pixels D per image [B,1]: from
+      // the fused statistics (FN2 + FP2, VM) when they apply, else composed.
+      let squaredError: tf.Tensor;
+      let dimension: tf.Tensor;
+      const fused = fusedOverlapStatistics(input, { includeBackground: keep });
+      if (fused !== null) {
+        squaredError = tf.add(fused.fn2, fused.fp2);
+        const batch = input.yPred.shape[0];
+        dimension = tf.slice(tf.reshape(fused.validMass, [batch, -1]), [0, 0], [batch, 1]);
+      } else {
+        const valid = input.valid;
+        const residual = tf.mul(
+          tf.sub(dropBackground(input.probs, keep), dropBackground(input.target, keep)),
+          valid,
+        );
+        squaredError = tf.sum(tf.square(residual), [1, 2]);
+        dimension = tf.sum(valid, [1, 2]); // [B,1], broadcast over the kept classes
+      }
       const dof = tf.add(tf.exp(nu), eps);
       const precision = Math.exp(logPrecision + eps);
-      const fraction = tf.div(tf.mul(tf.sum(tf.square(residual), [1, 2]), precision), dof);
+      const fraction = tf.div(tf.mul(squaredError, precision), dof);
       const halfTotal = tf.div(tf.add(dof, dimension), 2);
       const halfDimension = tf.div(dimension, 2);
       // Every term but the last is [B,1] (per image); the last is [B,K].

@@ -19,6 +19,7 @@ import { commonOptions } from '../options.js';
 import type { Activation, Reduction } from '../options.js';
 import {
   dropBackground,
+  fusedOverlapStatistics,
   poolSum,
   pooledShapeText,
   reduceRegionTerms,
@@ -100,6 +101,23 @@ export const sensitivitySpecificity: LossDefinition<SensitivitySpecificityOption
   build(options) {
     return (input) => {
       const keep = options.includeBackground;
+      const r = options.sensitivityWeight;
+      const s = options.smooth;
+      const pooling = options.pooling;
+      const reduce = (terms: tf.Tensor, targetMass: tf.Tensor) =>
+        reduceRegionTerms('sensitivity-specificity', terms, targetMass, input.numClasses, {
+          ...options,
+          absentClasses: 'keep',
+        });
+      const fused = fusedOverlapStatistics(input, { includeBackground: keep, pooling });
+      if (fused !== null) {
+        // Σ (t − y)² t = Σ (1 − y)² t and Σ (t − y)² (1 − t) = Σ y² (1 − t), from one pass.
+        const targetMass = fused.targetMass;
+        const sensitivity = safeDivide(fused.fn2, tf.add(targetMass, s));
+        const negatives = tf.sub(fused.validMass, targetMass);
+        const specificity = safeDivide(fused.fp2, tf.add(negatives, s));
+        return reduce(tf.add(tf.mul(sensitivity, r), tf.mul(specificity, 1 - r)), targetMass);
+      }
       const valid = input.valid;
       const target = dropBackground(tf.mul(input.target, valid) as tf.Tensor4D, keep);
       const negative = dropBackground(tf.mul(tf.sub(1, input.target), valid) as tf.Tensor4D, keep);
@@ -108,8 +126,6 @@ export const sensitivitySpecificity: LossDefinition<SensitivitySpecificityOption
       // t − y = t(1 − y) − (1 − t)y, both products accurate.
       const error = tf.sub(tf.mul(target, complement), tf.mul(negative, probs));
       const squared = tf.square(error);
-      const pooling = options.pooling;
-      const s = options.smooth;
       const targetMass = poolSum(target, pooling);
       const sensitivity = safeDivide(
         poolSum(tf.mul(squared, target), pooling),
@@ -119,12 +135,7 @@ export const sensitivitySpecificity: LossDefinition<SensitivitySpecificityOption
         poolSum(tf.mul(squared, negative), pooling),
         tf.add(poolSum(negative, pooling), s),
       );
-      const r = options.sensitivityWeight;
-      const terms = tf.add(tf.mul(sensitivity, r), tf.mul(specificity, 1 - r));
-      return reduceRegionTerms('sensitivity-specificity', terms, targetMass, input.numClasses, {
-        ...options,
-        absentClasses: 'keep',
-      });
+      return reduce(tf.add(tf.mul(sensitivity, r), tf.mul(specificity, 1 - r)), targetMass);
     };
   },
 };

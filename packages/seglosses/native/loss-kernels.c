@@ -1,0 +1,554 @@
+/*
+ * seglosses' fused loss kernels, compiled to WebAssembly with 128-bit SIMD by
+ * scripts/build-native-kernels.sh into src/kernels/native/loss-kernels-binary.ts, which the
+ * library loads itself (src/kernels/native/loss-kernels.ts). Nothing here depends on a C
+ * library: the module has its own linear memory, into which the JavaScript side copies the
+ * inputs and from which it copies the outputs; every pointer below is an offset into it.
+ *
+ * Tensors are row-major with the class axis last: logits x[n·C], labels y[n] (int32), so row i
+ * holds the C logits of pixel i. Probabilities are p_ic = e_ic / S_i with e = exp(x) and
+ * S_i = Σ_c e_ic, and the differences 1 − p_t are always formed as Σ_{c≠t} p_c (no
+ * cancellation near p_t = 1). Sums run in float64.
+ *
+ * exp(x) of every logit is computed four at a time (exp_f32x4). Rows with an entry outside
+ * [e^−80, e^80] (or not finite) are recomputed as exp(x − max x) in float64 (exact_row): both
+ * forms are proportional to exp(x) within the row, which is all a softmax needs.
+ */
+#include <stdint.h>
+#include <wasm_simd128.h>
+
+#define EXPORT(name) __attribute__((export_name(#name)))
+
+typedef double f64;
+typedef float f32;
+
+static const f64 LN2_HI = 6.93147180369123816490e-01; /* ln 2 with its last 32 bits zero */
+static const f64 LN2_LO = 1.90821492927058770002e-10; /* ln 2 − LN2_HI */
+static const f64 SMALLEST = 1.8048513878454153e-35;   /* e^−80 */
+static const f64 LARGEST = 5.540622384393510e+34;     /* e^80 */
+static const f64 FLT_MIN = 1.17549435082228751e-38;   /* float32's smallest normal */
+
+/* ------------------------------------------------------------------ scalar float64 math */
+
+static inline f64 from_bits(uint64_t b) {
+  f64 d;
+  __builtin_memcpy(&d, &b, 8);
+  return d;
+}
+
+static inline uint64_t to_bits(f64 d) {
+  uint64_t b;
+  __builtin_memcpy(&b, &d, 8);
+  return b;
+}
+
+/* e^x, relative error about 2e-16: x = n·ln2 + r with |r| ≤ ln2/2, Taylor to r^12. */
+static f64 exp64(f64 x) {
+  if (x != x) return x;
+  if (x < -745.2) return 0.0;
+  if (x > 709.78) return __builtin_inf();
+  f64 n = __builtin_rint(x * 1.4426950408889634);
+  f64 r = (x - n * LN2_HI) - n * LN2_LO;
+  f64 p = 1.0 / 479001600.0;
+  p = p * r + 1.0 / 39916800.0;
+  p = p * r + 1.0 / 3628800.0;
+  p = p * r + 1.0 / 362880.0;
+  p = p * r + 1.0 / 40320.0;
+  p = p * r + 1.0 / 5040.0;
+  p = p * r + 1.0 / 720.0;
+  p = p * r + 1.0 / 120.0;
+  p = p * r + 1.0 / 24.0;
+  p = p * r + 1.0 / 6.0;
+  p = p * r + 0.5;
+  p = p * r + 1.0;
+  p = p * r + 1.0;
+  int k = (int)n;
+  if (k < -1000) {
+    p *= from_bits((uint64_t)(1023 - 100) << 52); /* 2^−100, keeps 2^k normal below */
+    k += 100;
+  }
+  return p * from_bits((uint64_t)(k + 1023) << 52);
+}
+
+/* ln x for x ≥ 0, relative error about 1e-16: x = m·2^k with m ∈ [√½, √2), ln m = 2 atanh s. */
+static f64 log64(f64 x) {
+  if (x != x || x < 0) return __builtin_nan("");
+  if (x == 0) return -__builtin_inf();
+  if (x == __builtin_inf()) return x;
+  int k = 0;
+  if (x < 2.2250738585072014e-308) {
+    x *= 18014398509481984.0; /* 2^54 */
+    k = -54;
+  }
+  uint64_t b = to_bits(x);
+  k += (int)((b >> 52) & 0x7ff) - 1023;
+  f64 m = from_bits((b & 0x000fffffffffffffULL) | 0x3ff0000000000000ULL);
+  if (m > 1.4142135623730951) {
+    m *= 0.5;
+    k += 1;
+  }
+  f64 s = (m - 1.0) / (m + 1.0);
+  f64 s2 = s * s;
+  f64 t = 1.0 / 19.0;
+  t = t * s2 + 1.0 / 17.0;
+  t = t * s2 + 1.0 / 15.0;
+  t = t * s2 + 1.0 / 13.0;
+  t = t * s2 + 1.0 / 11.0;
+  t = t * s2 + 1.0 / 9.0;
+  t = t * s2 + 1.0 / 7.0;
+  t = t * s2 + 1.0 / 5.0;
+  t = t * s2 + 1.0 / 3.0;
+  t = t * s2 + 1.0;
+  return 2.0 * s * t + (f64)k * LN2_LO + (f64)k * LN2_HI;
+}
+
+/* ln(1 + r) for r ≥ 0 without losing the digits of a small r. */
+static f64 log1p64(f64 r) {
+  if (r < 1e-4) return r * (1.0 - r * (0.5 - r * (1.0 / 3.0 - r * 0.25)));
+  return log64(1.0 + r);
+}
+
+/* b^e for b ≥ 0, with 0^0 = 1 and 0^e = 0 for e > 0. */
+static f64 pow64(f64 b, f64 e) {
+  if (e == 0) return 1.0;
+  if (e == 1) return b;
+  if (e == 2) return b * b;
+  if (b == 0) return 0.0;
+  return exp64(e * log64(b));
+}
+
+/* ------------------------------------------------------------------ vector float32 exp */
+
+/* e^x four at a time for x ∈ [−87, 88] (clamped outside; such rows are recomputed by
+ * exact_row): x = n·ln2 + r with n = round(x/ln2) found by adding 1.5·2^23 (whose float32
+ * spacing is 1, so the sum's low mantissa bits are n), Taylor to r^7 (relative error ≤ 6e-9
+ * before rounding), times 2^n built from n's bits. A NaN stays NaN. */
+static inline v128_t exp_f32x4(v128_t x) {
+  const v128_t magic = wasm_f32x4_splat(12582912.0f);
+  x = wasm_f32x4_pmin(wasm_f32x4_pmax(x, wasm_f32x4_splat(-87.0f)), wasm_f32x4_splat(88.0f));
+  v128_t shifted = wasm_f32x4_add(wasm_f32x4_mul(x, wasm_f32x4_splat(1.44269504088896341f)), magic);
+  v128_t n = wasm_f32x4_sub(shifted, magic);
+  v128_t r = wasm_f32x4_sub(x, wasm_f32x4_mul(n, wasm_f32x4_splat(0.693359375f)));
+  r = wasm_f32x4_sub(r, wasm_f32x4_mul(n, wasm_f32x4_splat(-2.12194440e-4f)));
+  v128_t p = wasm_f32x4_splat(1.0f / 5040.0f);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 720.0f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 120.0f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 24.0f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f / 6.0f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(0.5f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.0f));
+  /* bits(shifted) = 0x4B400000 + n, so (bits + 127 − 0x4B400000) << 23 is 2^n's pattern. */
+  v128_t scale = wasm_i32x4_shl(wasm_i32x4_add(shifted, wasm_i32x4_splat(127 - 0x4B400000)), 23);
+  return wasm_f32x4_mul(p, scale);
+}
+
+/* Whether a vector of exponentials lies in [e^−80, e^80] (false for NaN), as a lane mask. */
+static inline v128_t in_range_f32x4(v128_t e) {
+  return wasm_v128_and(wasm_f32x4_ge(e, wasm_f32x4_splat((f32)SMALLEST)),
+                       wasm_f32x4_le(e, wasm_f32x4_splat((f32)LARGEST)));
+}
+
+/* e[j] = exp(x[j]) for j < count; returns whether every e[j] lies in [e^−80, e^80]. */
+static int exponentials(const f32 *x, f32 *e, int count) {
+  v128_t ok = wasm_i32x4_splat(-1);
+  int j = 0;
+  for (; j + 4 <= count; j += 4) {
+    v128_t v = exp_f32x4(wasm_v128_load(x + j));
+    ok = wasm_v128_and(ok, in_range_f32x4(v));
+    wasm_v128_store(e + j, v);
+  }
+  if (j < count) {
+    f32 in[4] = {0, 0, 0, 0};
+    f32 out[4];
+    for (int k = j; k < count; k++) in[k - j] = x[k];
+    v128_t v = exp_f32x4(wasm_v128_load(in));
+    wasm_v128_store(out, v);
+    for (int k = j; k < count; k++) e[k] = out[k - j];
+    for (int k = count - j; k < 4; k++) out[k] = 1.0f;
+    ok = wasm_v128_and(ok, in_range_f32x4(wasm_v128_load(out)));
+  }
+  return wasm_i32x4_all_true(ok);
+}
+
+/* ln(1 + r) four at a time for r ≥ 0 (float32, a few ulps): with u = 1 + r rounded,
+ * ln(1 + r) = ln(u) · r / (u − 1) (exact for u = 1: r), and ln u = k ln2 + 2 atanh s,
+ * s = (m − 1)/(m + 1), u = m·2^k, m ∈ [√½, √2). Lanes holding −L < 0 pass L through. */
+static inline v128_t log1p_f32x4(v128_t r) {
+  const v128_t one = wasm_f32x4_splat(1.0f);
+  v128_t u = wasm_f32x4_add(one, r);
+  v128_t bits = u;
+  v128_t k = wasm_i32x4_sub(wasm_u32x4_shr(bits, 23), wasm_i32x4_splat(127));
+  v128_t m = wasm_v128_or(wasm_v128_and(bits, wasm_i32x4_splat(0x007fffff)), one);
+  v128_t big = wasm_f32x4_gt(m, wasm_f32x4_splat(1.41421356f));
+  m = wasm_v128_bitselect(wasm_f32x4_mul(m, wasm_f32x4_splat(0.5f)), m, big);
+  k = wasm_i32x4_sub(k, big); /* big lanes are −1 */
+  v128_t s = wasm_f32x4_div(wasm_f32x4_sub(m, one), wasm_f32x4_add(m, one));
+  v128_t s2 = wasm_f32x4_mul(s, s);
+  v128_t t = wasm_f32x4_splat(1.0f / 9.0f);
+  t = wasm_f32x4_add(wasm_f32x4_mul(t, s2), wasm_f32x4_splat(1.0f / 7.0f));
+  t = wasm_f32x4_add(wasm_f32x4_mul(t, s2), wasm_f32x4_splat(1.0f / 5.0f));
+  t = wasm_f32x4_add(wasm_f32x4_mul(t, s2), wasm_f32x4_splat(1.0f / 3.0f));
+  t = wasm_f32x4_add(wasm_f32x4_mul(t, s2), one);
+  v128_t kf = wasm_f32x4_convert_i32x4(k);
+  v128_t lu = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_add(s, s), t),
+                             wasm_f32x4_mul(kf, wasm_f32x4_splat(0.693147181f)));
+  v128_t d = wasm_f32x4_sub(u, one);
+  v128_t exact = wasm_f32x4_eq(d, wasm_f32x4_splat(0.0f));
+  v128_t scaled = wasm_f32x4_div(wasm_f32x4_mul(lu, r), wasm_v128_bitselect(one, d, exact));
+  v128_t result = wasm_v128_bitselect(r, scaled, exact);
+  v128_t negative = wasm_f32x4_lt(r, wasm_f32x4_splat(0.0f));
+  return wasm_v128_bitselect(wasm_f32x4_neg(r), result, negative);
+}
+
+/* Whether every entry of a row of exponentials lies in [e^−80, e^80]. */
+static inline int row_in_range(const f32 *e, int classes) {
+  int ok = 1;
+  for (int c = 0; c < classes; c++) {
+    f64 v = e[c];
+    ok &= (v >= SMALLEST) & (v <= LARGEST);
+  }
+  return ok;
+}
+
+static f64 row_max(const f32 *x, int classes) {
+  f64 top = -__builtin_inf();
+  for (int c = 0; c < classes; c++) top = x[c] > top ? x[c] : top;
+  return top;
+}
+
+/* Rewrites a row of e as exp(x − max x) in float64 (rounded to float32). */
+static void exact_row(const f32 *x, f32 *e, int classes) {
+  f64 top = row_max(x, classes);
+  for (int c = 0; c < classes; c++) e[c] = (f32)exp64((f64)x[c] - top);
+}
+
+/* ------------------------------------------------------------------ row helpers */
+
+/* Lanes 0..3 of a row position, to mask the target class out of a vector of four classes. */
+static inline v128_t lanes_from(int c) {
+  return wasm_i32x4_add(wasm_i32x4_make(0, 1, 2, 3), wasm_i32x4_splat(c));
+}
+
+static inline f64 lane_sum(v128_t v) {
+  return ((f64)wasm_f32x4_extract_lane(v, 0) + (f64)wasm_f32x4_extract_lane(v, 1)) +
+         ((f64)wasm_f32x4_extract_lane(v, 2) + (f64)wasm_f32x4_extract_lane(v, 3));
+}
+
+/* Σ_{c≠t} row[c] (t outside 0..C−1: the whole row), four classes at a time. */
+static inline f64 sum_others(const f32 *row, int classes, int t) {
+  v128_t acc = wasm_f32x4_splat(0.0f);
+  v128_t target = wasm_i32x4_splat(t);
+  int c = 0;
+  for (; c + 4 <= classes; c += 4) {
+    v128_t keep = wasm_i32x4_ne(lanes_from(c), target);
+    acc = wasm_f32x4_add(acc, wasm_v128_and(wasm_v128_load(row + c), keep));
+  }
+  f64 sum = lane_sum(acc);
+  for (; c < classes; c++) sum += c == t ? 0.0 : (f64)row[c];
+  return sum;
+}
+
+/* row[c] *= factor for every class (rounded to float32 first, as the stored row). */
+static inline void scale_row(f32 *row, int classes, f64 factor) {
+  f32 f = (f32)factor;
+  v128_t k = wasm_f32x4_splat(f);
+  int c = 0;
+  for (; c + 4 <= classes; c += 4) wasm_v128_store(row + c, wasm_f32x4_mul(wasm_v128_load(row + c), k));
+  for (; c < classes; c++) row[c] *= f;
+}
+
+/* out[c] = row[c]·factor for every class. */
+static inline void scaled_copy(const f32 *row, f32 *out, int classes, f32 factor) {
+  v128_t k = wasm_f32x4_splat(factor);
+  int c = 0;
+  for (; c + 4 <= classes; c += 4) wasm_v128_store(out + c, wasm_f32x4_mul(wasm_v128_load(row + c), k));
+  for (; c < classes; c++) out[c] = row[c] * factor;
+}
+
+static inline f32 clamp32(f32 v, f32 low, f32 high) { return v < low ? low : v > high ? high : v; }
+
+static inline f64 clamp64(f64 v, f64 low, f64 high) { return v < low ? low : v > high ? high : v; }
+
+/* ------------------------------------------------------------------ softmax cross-entropy */
+
+/*
+ * Per-pixel softmax cross-entropy terms, optionally modulated (focal) and clamped, for rows with
+ * a label t ∈ 0..C−1 (others: see below). With p = p_t, q = 1 − p = Σ_{c≠t} p_c and
+ * L = −ln p = ln(1 + O/e_t), O = Σ_{c≠t} e_c:
+ *
+ *   term_i = w_t · q^γ_t · L^κ
+ *   ∂term_i/∂x_c = coef_i · (p_c − [c = t]),   coef_i = w_t · (γ_t p q^(γ_t−1) L^κ + q^γ_t κ L^(κ−1))
+ *
+ * (γ = 0, κ = 1: cross-entropy, coef = w). With eps > 0, p is clamped to [eps, 1 − eps] first
+ * (as clipping log p and 1 − p to those bounds): a clamped pixel keeps its clamped value and
+ * gets coef 0. Each labelled row adds counts[t] to the denominator; rows labelled `ignore`
+ * (when has_ignore) get term 0, coef 0 and add nothing; rows with a label outside 0..C−1 get
+ * term 0 and coef 0 and add `unlabelled_count`.
+ *
+ * Inputs: x [n·C], y [n], weights, counts and gammas [C] (float64). Outputs: p [n·C] (the
+ * softmax), terms [n], coef [n], sums [2] = (Σ term, Σ count) in float64.
+ */
+EXPORT(softmax_cross_entropy)
+void softmax_cross_entropy(const f32 *x, const int32_t *y, int n, int classes, const f64 *weights,
+                           const f64 *counts, const f64 *gammas, f64 kappa, f64 eps,
+                           int has_ignore, int ignore, f64 unlabelled_count, f32 *p, f32 *terms,
+                           f32 *coef, f64 *sums) {
+  int all_in_range = exponentials(x, p, n * classes);
+  /* Plain (weighted) cross-entropy with no saturated row: the row loop leaves r = O/e_t in
+   * terms[i] and the logarithms are taken four at a time afterwards. */
+  int plain = all_in_range && kappa == 1 && eps == 0;
+  for (int c = 0; c < classes; c++) plain &= gammas[c] == 0;
+  f64 sum_terms = 0;
+  f64 sum_weights = 0;
+  for (int i = 0; i < n; i++) {
+    const f32 *xr = x + (int64_t)i * classes;
+    f32 *pr = p + (int64_t)i * classes;
+    int t = y[i];
+    terms[i] = 0;
+    coef[i] = 0;
+    if (has_ignore && t == ignore) continue;
+    if (t < 0 || t >= classes) {
+      sum_weights += unlabelled_count;
+      continue;
+    }
+    f64 w = weights[t];
+    sum_weights += counts[t];
+    if (!all_in_range && !row_in_range(pr, classes)) exact_row(xr, pr, classes);
+    f64 others = sum_others(pr, classes, t);
+    f64 target = pr[t];
+    f64 inv = 1.0 / (others + target);
+    scale_row(pr, classes, inv);
+    if (w == 0) continue;
+    if (plain) {
+      f64 ratio = others / target;
+      /* A ratio beyond float32's range keeps its logarithm, negated, for log1p_f32x4. */
+      terms[i] = ratio < 1e30 ? (f32)ratio : (f32)-log1p64(ratio);
+      coef[i] = (f32)w;
+      continue;
+    }
+    f64 loss = target > 0 ? log1p64(others / target) : log64(others) + row_max(xr, classes) - xr[t];
+    f64 q = others * inv;
+    f64 pt = target * inv;
+    int clamped = 0;
+    if (eps > 0 && pt < eps) {
+      pt = eps;
+      q = 1.0 - eps;
+      loss = -log64(eps);
+      clamped = 1;
+    } else if (eps > 0 && q < eps) {
+      pt = 1.0 - eps;
+      q = eps;
+      loss = -log64(1.0 - eps);
+      clamped = 1;
+    }
+    f64 gamma = gammas[t];
+    f64 modulation = pow64(q, gamma);
+    f64 shaped = pow64(loss, kappa);
+    f64 m = 0;
+    if (!clamped) {
+      if (gamma != 0 && q > 0) m += gamma * pt * pow64(q, gamma - 1.0) * shaped;
+      /* κ < 1: κ L^(κ−1) grows without bound as L → 0 (while p_c − [c = t] shrinks like L);
+       * below float32's smallest normal L counts as 0, with no gradient, as in float32. */
+      if (kappa == 1) m += modulation;
+      else if (loss >= FLT_MIN) m += modulation * kappa * pow64(loss, kappa - 1.0);
+    }
+    f64 term = w * modulation * shaped;
+    terms[i] = (f32)term;
+    coef[i] = (f32)(w * m);
+    sum_terms += term;
+  }
+  if (plain) {
+    int j = 0;
+    for (; j + 4 <= n; j += 4) {
+      v128_t v = wasm_f32x4_mul(log1p_f32x4(wasm_v128_load(terms + j)), wasm_v128_load(coef + j));
+      wasm_v128_store(terms + j, v);
+    }
+    for (; j < n; j++) {
+      f64 r = terms[j];
+      terms[j] = (f32)(coef[j] * (r < 0 ? -r : log1p64(r)));
+    }
+    for (int i = 0; i < n; i++) sum_terms += terms[i];
+  }
+  sums[0] = sum_terms;
+  sums[1] = sum_weights;
+}
+
+/*
+ * Gradient of the terms: dx_ic = k_i · (p_ic − [c = t]) with k_i = coef_i · dy_i (per_pixel)
+ * or coef_i · dy[0] · scale, and p_t − 1 written as −Σ_{c≠t} p_c. Rows with coef 0 get 0.
+ */
+EXPORT(softmax_cross_entropy_grad)
+void softmax_cross_entropy_grad(const f32 *p, const int32_t *y, const f32 *coef, const f32 *dy,
+                                int per_pixel, f64 scale, int n, int classes, f32 *dx) {
+  f64 shared = per_pixel ? 0.0 : (f64)dy[0] * scale;
+  for (int i = 0; i < n; i++) {
+    const f32 *pr = p + (int64_t)i * classes;
+    f32 *out = dx + (int64_t)i * classes;
+    f64 c_i = coef[i];
+    if (c_i == 0) {
+      for (int c = 0; c < classes; c++) out[c] = 0;
+      continue;
+    }
+    f64 k = c_i * (per_pixel ? (f64)dy[i] : shared);
+    int t = y[i];
+    scaled_copy(pr, out, classes, (f32)k);
+    out[t] = (f32)(-sum_others(pr, classes, t) * k);
+  }
+}
+
+/* ------------------------------------------------------------------ soft overlap statistics */
+
+enum { TP, PM, TM, FP, FN, FP2, FN2, VM, STATS };
+
+/*
+ * Soft overlap statistics of p = softmax(x) against the labels, per image b and class c, over
+ * the pixels that are not ignored (v = 1):
+ *
+ *   TP = Σ p t,  PM = Σ p (Σ p² when squared),  TM = Σ t,  FP = Σ p (1 − t),  FN = Σ (1 − p) t,
+ *   FP2 = Σ p² (1 − t),  FN2 = Σ (1 − p)² t,  VM = Σ v (the same for every c),
+ *
+ * with 1 − p_t = Σ_{c≠t} p_c. A label outside 0..C−1 (not ignored) has t = 0 for every class.
+ * With clip > 0 every p (and 1 − p_t) is clamped to [clip, 1 − clip] before it is summed, as
+ * Keras-style code clips its probabilities. FP and FP2 are summed four classes at a time (the target's lane masked out) in float32 over
+ * blocks of BLOCK pixels, and those block sums in float64. Outputs: p [n·C] and stats [STATS·B·C] in float64 (stat-major). `acc` is
+ * scratch of (STATS + 3)·C float64, `block` of 2·C + 8 float32.
+ */
+#define BLOCK 64
+
+static inline void add_to(f32 *sum, v128_t v) {
+  wasm_v128_store(sum, wasm_f32x4_add(wasm_v128_load(sum), v));
+}
+
+EXPORT(softmax_overlap)
+void softmax_overlap(const f32 *x, const int32_t *y, int batch, int pixels, int classes,
+                     int has_ignore, int ignore, int squared, f64 clip, f32 *p, f64 *stats,
+                     f64 *acc, f32 *block) {
+  int all_in_range = exponentials(x, p, batch * pixels * classes);
+  int plane = batch * classes;
+  int wide = classes & ~3;
+  f32 *block_sum = block, *block_squares = block + classes + 4;
+  f32 low = (f32)clip, high = (f32)(1.0 - clip);
+  v128_t low4 = wasm_f32x4_splat(low), high4 = wasm_f32x4_splat(high);
+  for (int b = 0; b < batch; b++) {
+    for (int j = 0; j < (STATS + 3) * classes; j++) acc[j] = 0;
+    f64 *tp = acc, *tm = acc + TM * classes, *fn = acc + FN * classes;
+    f64 *fn2 = acc + FN2 * classes;
+    /* Σ p (1 − t) and Σ p² (1 − t) by class, and Σ p_t² for the squared prediction mass. */
+    f64 *column = acc + STATS * classes, *squares = column + classes, *tp2 = squares + classes;
+    f64 valid = 0;
+    for (int start = b * pixels; start < (b + 1) * pixels; start += BLOCK) {
+      int end = start + BLOCK < (b + 1) * pixels ? start + BLOCK : (b + 1) * pixels;
+      for (int c = 0; c < 2 * classes + 8; c++) block[c] = 0;
+      for (int i = start; i < end; i++) {
+        const f32 *xr = x + (int64_t)i * classes;
+        f32 *pr = p + (int64_t)i * classes;
+        if (!all_in_range && !row_in_range(pr, classes)) exact_row(xr, pr, classes);
+        scale_row(pr, classes, 1.0 / sum_others(pr, classes, -1));
+        int t = y[i];
+        if (has_ignore && t == ignore) continue;
+        valid += 1;
+        v128_t target = wasm_i32x4_splat(t);
+        for (int c = 0; c < wide; c += 4) {
+          v128_t v = wasm_v128_load(pr + c);
+          if (clip > 0) v = wasm_f32x4_pmin(wasm_f32x4_pmax(v, low4), high4);
+          v = wasm_v128_and(v, wasm_i32x4_ne(lanes_from(c), target));
+          add_to(block_sum + c, v);
+          add_to(block_squares + c, wasm_f32x4_mul(v, v));
+        }
+        for (int c = wide; c < classes; c++) {
+          f32 v = c == t ? 0.0f : clip > 0 ? clamp32(pr[c], low, high) : pr[c];
+          block_sum[c] += v;
+          block_squares[c] += v * v;
+        }
+        if (t < 0 || t >= classes) continue;
+        f64 others = sum_others(pr, classes, t);
+        f64 pt = pr[t];
+        if (clip > 0) {
+          others = clamp64(others, clip, 1.0 - clip);
+          pt = clamp64(pt, clip, 1.0 - clip);
+        }
+        tp[t] += pt;
+        tp2[t] += pt * pt;
+        tm[t] += 1;
+        fn[t] += others;
+        fn2[t] += others * others;
+      }
+      for (int c = 0; c < classes; c++) {
+        column[c] += block_sum[c];
+        squares[c] += block_squares[c];
+      }
+    }
+    for (int c = 0; c < classes; c++) {
+      acc[FP * classes + c] = column[c];
+      acc[FP2 * classes + c] = squares[c];
+      acc[PM * classes + c] = squared ? squares[c] + tp2[c] : column[c] + tp[c];
+      acc[VM * classes + c] = valid;
+      for (int s = 0; s < STATS; s++) stats[s * plane + b * classes + c] = acc[s * classes + c];
+    }
+  }
+}
+
+/*
+ * Gradient of the statistics, given G_s = ∂L/∂stat_s [STATS·B·C] (float32). Per pixel, with
+ * respect to p:
+ *
+ *   g_c = G_PM (1, or 2 p_c when squared) + G_FP + 2 p_c G_FP2                      (c ≠ t)
+ *   g_t = G_PM (1, or 2 p_t) + G_TP − G_FN − 2 (1 − p_t) G_FN2
+ *
+ * and through the softmax dx_c = p_c (g_c − ḡ), ḡ = Σ_j p_j g_j / Σ_j p_j (dividing by the
+ * stored Σ_j p_j, 1 up to rounding, keeps g_c − ḡ exact at saturated pixels). Ignored pixels get
+ * 0. With clip > 0, g_c = 0 where p_c (for c = t: p_t or 1 − p_t) lies outside [clip, 1 − clip],
+ * the zero gradient of the clamp. `acc` is scratch of 3·C float64.
+ */
+EXPORT(softmax_overlap_grad)
+void softmax_overlap_grad(const f32 *p, const int32_t *y, const f32 *dstats, int batch, int pixels,
+                          int classes, int has_ignore, int ignore, int squared, f64 clip, f32 *dx,
+                          f64 *acc) {
+  int plane = batch * classes;
+  f64 *base = acc, *slope = acc + classes, *own = acc + 2 * classes;
+  for (int b = 0; b < batch; b++) {
+    for (int c = 0; c < classes; c++) {
+      int at = b * classes + c;
+      f64 g_pm = dstats[PM * plane + at], g_fp = dstats[FP * plane + at];
+      base[c] = (squared ? 0.0 : g_pm) + g_fp;
+      slope[c] = (squared ? 2.0 * g_pm : 0.0) + 2.0 * dstats[FP2 * plane + at];
+      own[c] = dstats[TP * plane + at] - g_fp - dstats[FN * plane + at];
+    }
+    for (int i = b * pixels; i < (b + 1) * pixels; i++) {
+      const f32 *pr = p + (int64_t)i * classes;
+      f32 *out = dx + (int64_t)i * classes;
+      int t = y[i];
+      if (has_ignore && t == ignore) {
+        for (int c = 0; c < classes; c++) out[c] = 0;
+        continue;
+      }
+      int labelled = t >= 0 && t < classes;
+      f64 g_t = 0;
+      if (labelled) {
+        f64 others = 0;
+        for (int c = 0; c < classes; c++) others += c == t ? 0.0 : (f64)pr[c];
+        int at = b * classes + t;
+        f64 pt = pr[t];
+        g_t = base[t] + pt * slope[t] - 2.0 * pt * dstats[FP2 * plane + at] + own[t] -
+              2.0 * others * dstats[FN2 * plane + at];
+        if (clip > 0 && (pt < clip || others < clip)) g_t = 0;
+      }
+      f64 dot = 0, total = 0;
+      for (int c = 0; c < classes; c++) {
+        f64 v = pr[c];
+        f64 g = labelled && c == t ? g_t : base[c] + v * slope[c];
+        if (clip > 0 && !(labelled && c == t) && (v < clip || v > 1.0 - clip)) g = 0;
+        dot += v * g;
+        total += v;
+      }
+      f64 mean = dot / total;
+      for (int c = 0; c < classes; c++) {
+        f64 v = pr[c];
+        f64 g = labelled && c == t ? g_t : base[c] + v * slope[c];
+        if (clip > 0 && !(labelled && c == t) && (v < clip || v > 1.0 - clip)) g = 0;
+        out[c] = (f32)(v * (g - mean));
+      }
+    }
+  }
+}
