@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Compiles packages/seglosses/native/*.c to WebAssembly (128-bit SIMD, no C library) and writes
 # each module's bytes, in base64, to packages/seglosses/src/kernels/native/<name>-binary.ts,
-# which the library ships. Needs clang and lld (Debian: apt-get install clang lld); CI does not
+# which the library ships. Needs clang, lld and wabt (Debian: apt-get install clang lld wabt); CI does not
 # run it — the generated files are committed. `--check` rebuilds into a temporary directory and
 # fails when a committed file differs from what the source compiles to.
 set -euo pipefail
@@ -10,15 +10,27 @@ source_dir=packages/seglosses/native
 out_dir=packages/seglosses/src/kernels/native
 check=false
 [[ "${1:-}" == "--check" ]] && check=true
-command -v clang >/dev/null || { echo "build-native-kernels: clang is required (apt-get install clang lld)" >&2; exit 1; }
+for tool in clang wasm-objdump; do
+  command -v $tool >/dev/null || { echo "build-native-kernels: $tool is required (apt-get install clang lld wabt)" >&2; exit 1; }
+done
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 status=0
 for source in "$source_dir"/*.c; do
   name=$(basename "$source" .c)
   clang --target=wasm32 -O3 -msimd128 -nostdlib -ffreestanding -Wall -Wextra -Werror \
-    -Wl,--no-entry -Wl,--export=__heap_base -Wl,-z,stack-size=65536 -Wl,--strip-all \
-    -o "$work/$name.wasm" "$source"
+    -Wl,--no-entry -Wl,--import-memory -Wl,--export=__heap_base -Wl,-z,stack-size=65536 \
+    -Wl,--strip-all -o "$work/$name.wasm" "$source"
+  # The module may run in a backend's memory: it must not touch the stack pointer (global 0)
+  # nor carry data segments.
+  if wasm-objdump -d "$work/$name.wasm" | grep -q 'global\.[gs]et 0\b'; then
+    echo "build-native-kernels: $source uses the stack; it must not" >&2
+    exit 1
+  fi
+  if wasm-objdump -h "$work/$name.wasm" | grep -q ' Data '; then
+    echo "build-native-kernels: $source has static data; it must not" >&2
+    exit 1
+  fi
   symbol=$(echo "$name" | sed -E 's/-([a-z])/\U\1/g')Binary
   {
     echo "/**"

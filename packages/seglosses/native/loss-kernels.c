@@ -2,8 +2,10 @@
  * seglosses' fused loss kernels, compiled to WebAssembly with 128-bit SIMD by
  * scripts/build-native-kernels.sh into src/kernels/native/loss-kernels-binary.ts, which the
  * library loads itself (src/kernels/native/loss-kernels.ts). Nothing here depends on a C
- * library: the module has its own linear memory, into which the JavaScript side copies the
- * inputs and from which it copies the outputs; every pointer below is an offset into it.
+ * library, and nothing uses a stack or static data in linear memory: the module imports its
+ * memory — the wasm backend's own, where the tensors already are, or one of its own into which
+ * the JavaScript side copies them (cpu) — and writes only where its pointer arguments say.
+ * Every pointer below is a byte offset into that memory.
  *
  * Tensors are row-major with the class axis last: logits x[n·C], labels y[n] (int32), so row i
  * holds the C logits of pixel i. Probabilities are p_ic = e_ic / S_i with e = exp(x) and
@@ -149,7 +151,9 @@ static inline v128_t in_range_f32x4(v128_t e) {
                        wasm_f32x4_le(e, wasm_f32x4_splat((f32)LARGEST)));
 }
 
-/* e[j] = exp(x[j]) for j < count; returns whether every e[j] lies in [e^−80, e^80]. */
+/* e[j] = exp(x[j]) for j < count; returns whether every e[j] lies in [e^−80, e^80]. The last
+ * count mod 4 entries are computed in float64 (no stack: the module may share a backend's
+ * memory, where it must write nothing but its arguments). */
 static int exponentials(const f32 *x, f32 *e, int count) {
   v128_t ok = wasm_i32x4_splat(-1);
   int j = 0;
@@ -158,17 +162,13 @@ static int exponentials(const f32 *x, f32 *e, int count) {
     ok = wasm_v128_and(ok, in_range_f32x4(v));
     wasm_v128_store(e + j, v);
   }
-  if (j < count) {
-    f32 in[4] = {0, 0, 0, 0};
-    f32 out[4];
-    for (int k = j; k < count; k++) in[k - j] = x[k];
-    v128_t v = exp_f32x4(wasm_v128_load(in));
-    wasm_v128_store(out, v);
-    for (int k = j; k < count; k++) e[k] = out[k - j];
-    for (int k = count - j; k < 4; k++) out[k] = 1.0f;
-    ok = wasm_v128_and(ok, in_range_f32x4(wasm_v128_load(out)));
+  int all = wasm_i32x4_all_true(ok);
+  for (; j < count; j++) {
+    f64 v = (f32)exp64(x[j]);
+    e[j] = (f32)v;
+    all &= (v >= SMALLEST) & (v <= LARGEST);
   }
-  return wasm_i32x4_all_true(ok);
+  return all;
 }
 
 /* ln(1 + r) four at a time for r ≥ 0 (float32, a few ulps): with u = 1 + r rounded,
@@ -501,6 +501,33 @@ void softmax_overlap(const f32 *x, const int32_t *y, int batch, int pixels, int 
  * 0. With clip > 0, g_c = 0 where p_c (for c = t: p_t or 1 − p_t) lies outside [clip, 1 − clip],
  * the zero gradient of the clamp. `acc` is scratch of 3·C float64.
  */
+/* One pixel of softmax_overlap_grad with clip > 0 (scalar): g_c = 0 where the clamp is active. */
+static void overlap_grad_row_clipped(const f32 *pr, f32 *out, int classes, int t, const f64 *base,
+                                     const f64 *slope, const f64 *own, const f32 *dstats_b,
+                                     int plane, f64 clip) {
+  f64 g_t = 0;
+  if (t >= 0) {
+    f64 others = sum_others(pr, classes, t);
+    f64 pt = pr[t];
+    g_t = base[t] + pt * slope[t] - 2.0 * pt * dstats_b[FP2 * plane + t] + own[t] -
+          2.0 * others * dstats_b[FN2 * plane + t];
+    if (pt < clip || others < clip) g_t = 0;
+  }
+  f64 dot = 0, total = 0;
+  for (int c = 0; c < classes; c++) {
+    f64 v = pr[c];
+    f64 g = c == t ? g_t : (v < clip || v > 1.0 - clip) ? 0.0 : base[c] + v * slope[c];
+    dot += v * g;
+    total += v;
+  }
+  f64 mean = dot / total;
+  for (int c = 0; c < classes; c++) {
+    f64 v = pr[c];
+    f64 g = c == t ? g_t : (v < clip || v > 1.0 - clip) ? 0.0 : base[c] + v * slope[c];
+    out[c] = (f32)(v * (g - mean));
+  }
+}
+
 EXPORT(softmax_overlap_grad)
 void softmax_overlap_grad(const f32 *p, const int32_t *y, const f32 *dstats, int batch, int pixels,
                           int classes, int has_ignore, int ignore, int squared, f64 clip, f32 *dx,
@@ -524,31 +551,52 @@ void softmax_overlap_grad(const f32 *p, const int32_t *y, const f32 *dstats, int
         continue;
       }
       int labelled = t >= 0 && t < classes;
-      f64 g_t = 0;
-      if (labelled) {
-        f64 others = 0;
-        for (int c = 0; c < classes; c++) others += c == t ? 0.0 : (f64)pr[c];
-        int at = b * classes + t;
-        f64 pt = pr[t];
-        g_t = base[t] + pt * slope[t] - 2.0 * pt * dstats[FP2 * plane + at] + own[t] -
-              2.0 * others * dstats[FN2 * plane + at];
-        if (clip > 0 && (pt < clip || others < clip)) g_t = 0;
+      if (clip > 0) {
+        overlap_grad_row_clipped(pr, out, classes, labelled ? t : -1, base, slope, own,
+                                 dstats + b * classes, plane, clip);
+        continue;
       }
-      f64 dot = 0, total = 0;
-      for (int c = 0; c < classes; c++) {
+      /* Two lanes of float64 at a time: g_c = base_c + p_c slope_c for every c, the target's
+       * g_t put right afterwards (in ḡ by a float64 correction, in dx_t by a rewrite). */
+      v128_t dot2 = wasm_f64x2_splat(0.0), total2 = wasm_f64x2_splat(0.0);
+      int c = 0;
+      for (; c + 2 <= classes; c += 2) {
+        v128_t v = wasm_f64x2_promote_low_f32x4(wasm_v128_load64_zero(pr + c));
+        v128_t g = wasm_f64x2_add(wasm_v128_load(base + c),
+                                  wasm_f64x2_mul(v, wasm_v128_load(slope + c)));
+        dot2 = wasm_f64x2_add(dot2, wasm_f64x2_mul(v, g));
+        total2 = wasm_f64x2_add(total2, v);
+      }
+      f64 dot = wasm_f64x2_extract_lane(dot2, 0) + wasm_f64x2_extract_lane(dot2, 1);
+      f64 total = wasm_f64x2_extract_lane(total2, 0) + wasm_f64x2_extract_lane(total2, 1);
+      for (; c < classes; c++) {
         f64 v = pr[c];
-        f64 g = labelled && c == t ? g_t : base[c] + v * slope[c];
-        if (clip > 0 && !(labelled && c == t) && (v < clip || v > 1.0 - clip)) g = 0;
-        dot += v * g;
+        dot += v * (base[c] + v * slope[c]);
         total += v;
       }
-      f64 mean = dot / total;
-      for (int c = 0; c < classes; c++) {
-        f64 v = pr[c];
-        f64 g = labelled && c == t ? g_t : base[c] + v * slope[c];
-        if (clip > 0 && !(labelled && c == t) && (v < clip || v > 1.0 - clip)) g = 0;
-        out[c] = (f32)(v * (g - mean));
+      f64 g_t = 0;
+      if (labelled) {
+        f64 pt = pr[t];
+        int at = b * classes + t;
+        f64 others = sum_others(pr, classes, t);
+        g_t = base[t] + pt * slope[t] - 2.0 * pt * dstats[FP2 * plane + at] + own[t] -
+              2.0 * others * dstats[FN2 * plane + at];
+        dot += pt * (g_t - (base[t] + pt * slope[t]));
       }
+      f64 mean = dot / total;
+      v128_t mean2 = wasm_f64x2_splat(mean);
+      for (c = 0; c + 2 <= classes; c += 2) {
+        v128_t v = wasm_f64x2_promote_low_f32x4(wasm_v128_load64_zero(pr + c));
+        v128_t g = wasm_f64x2_add(wasm_v128_load(base + c),
+                                  wasm_f64x2_mul(v, wasm_v128_load(slope + c)));
+        v128_t d = wasm_f32x4_demote_f64x2_zero(wasm_f64x2_mul(v, wasm_f64x2_sub(g, mean2)));
+        wasm_v128_store64_lane(out + c, d, 0);
+      }
+      for (; c < classes; c++) {
+        f64 v = pr[c];
+        out[c] = (f32)(v * (base[c] + v * slope[c] - mean));
+      }
+      if (labelled) out[t] = (f32)(pr[t] * (g_t - mean));
     }
   }
 }

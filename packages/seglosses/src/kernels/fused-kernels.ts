@@ -2,8 +2,8 @@
  * Where the fused loss kernels live and when the losses use them.
  *
  * The kernels (`softmax-cross-entropy.ts`, `softmax-overlap.ts`) run in the library's own
- * WebAssembly module (`native/`) on tensors read as typed arrays, so the library registers them
- * itself — it needs nothing beyond tfjs-core — for the
+ * WebAssembly module (`native/`), in place on the wasm backend's memory or on copies of the cpu
+ * backend's typed arrays, so the library registers them itself — it needs nothing beyond tfjs-core — for the
  * two backends that expose their tensors as typed arrays, 'wasm' and 'cpu', lazily: the first
  * time a loss asks for them while one of those backends is active. Registering a kernel does
  * not create the backend, and a kernel name no other library uses cannot clash with a
@@ -18,7 +18,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { fusableBackends } from './kernel-backend.js';
-import { lossKernels } from './native/loss-kernels.js';
+import { lossKernelsAvailable } from './native/loss-kernels.js';
 import {
   softmaxCrossEntropyBackward,
   softmaxCrossEntropyForward,
@@ -73,7 +73,7 @@ function ensureRegistered(backendName: string): void {
 export function fusedKernelsActive(): boolean {
   if (!enabled) return false;
   const backendName = tf.getBackend();
-  if (!fusableBackends.includes(backendName) || lossKernels() === null) return false;
+  if (!fusableBackends.includes(backendName) || !lossKernelsAvailable()) return false;
   ensureRegistered(backendName);
   return true;
 }

@@ -20,6 +20,9 @@ interface WasmLike {
   typedArrayFromHeap(info: tf.TensorInfo): tf.backend_util.TypedArray;
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   disposeData(dataId: tf.DataId): boolean;
+  /** The Emscripten module; its `asm.memory` is the heap every tensor lives in. */
+  wasm?: { asm?: { memory?: unknown } };
+  dataIdMap?: { get(dataId: tf.DataId): { memoryOffset?: number } | undefined };
 }
 
 interface CpuLike {
@@ -102,6 +105,25 @@ export class KernelBackend {
   view(info: tf.TensorInfo): tf.backend_util.TypedArray {
     if (this.wasm !== null) return this.wasm.typedArrayFromHeap(info);
     return (this.cpu as CpuLike).readSync(info.dataId) as tf.backend_util.TypedArray;
+  }
+
+  /**
+   * The WebAssembly memory the tensors live in (wasm backend), or null (cpu, or a wasm
+   * backend that does not expose it: then kernels copy, as on cpu).
+   */
+  wasmMemory(): WebAssembly.Memory | null {
+    const memory = this.wasm?.wasm?.asm?.memory;
+    const offsets = this.wasm?.dataIdMap;
+    return memory instanceof WebAssembly.Memory && offsets !== undefined ? memory : null;
+  }
+
+  /** The byte offset of a tensor's values in {@link wasmMemory}. */
+  offset(info: tf.TensorInfo): number {
+    const offset = this.wasm?.dataIdMap?.get(info.dataId)?.memoryOffset;
+    if (typeof offset !== 'number') {
+      throw new Error(`${this.who}: a wasm tensor must have a memory offset, got ${offset}`);
+    }
+    return offset;
   }
 
   /** Runs another kernel of this backend on `inputs` and tracks its single output. */

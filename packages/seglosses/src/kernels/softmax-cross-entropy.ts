@@ -32,8 +32,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { KernelBackend } from './kernel-backend.js';
-import { Arena, lossKernels } from './native/loss-kernels.js';
-import type { LossKernelExports } from './native/loss-kernels.js';
+import { NativeCall } from './native/loss-kernels.js';
 
 export const softmaxCrossEntropyKernel = 'SeglossesSoftmaxCrossEntropy';
 export const softmaxCrossEntropyGradKernel = 'SeglossesSoftmaxCrossEntropyGrad';
@@ -62,19 +61,12 @@ interface KernelArgs {
   attrs?: tf.NamedAttrMap;
 }
 
-function native(who: string): LossKernelExports {
-  const exports = lossKernels();
-  if (exports === null) throw new Error(`${who}: the WebAssembly loss kernels must load, got none`);
-  return exports;
-}
-
 /** Forward kernel: [terms, p, coef, sums]. */
 export function softmaxCrossEntropyForward(backendName: string, args: KernelArgs) {
   const { logits, labels } = args.inputs as { logits: tf.TensorInfo; labels: tf.TensorInfo };
   const attrs = args.attrs as unknown as SoftmaxCrossEntropyAttrs;
   const kb = new KernelBackend(softmaxCrossEntropyKernel, backendName, args.backend);
   try {
-    const wasm = native(softmaxCrossEntropyKernel);
     const classes = logits.shape[logits.shape.length - 1];
     const n = tf.util.sizeFromShape(labels.shape);
     const probs = kb.allocate(logits.shape);
@@ -82,21 +74,19 @@ export function softmaxCrossEntropyForward(backendName: string, args: KernelArgs
     const coef = kb.allocate(labels.shape);
     const sums = kb.allocate([2]);
 
-    const arena = new Arena(wasm);
+    const call = new NativeCall(softmaxCrossEntropyKernel, kb);
     const at = {
-      x: arena.reserve(n * classes, 4),
-      y: arena.reserve(n, 4),
-      weights: arena.reserve(classes, 8),
-      counts: arena.reserve(classes, 8),
-      gammas: arena.reserve(classes, 8),
-      p: arena.reserve(n * classes, 4),
-      terms: arena.reserve(n, 4),
-      coef: arena.reserve(n, 4),
-      sums: arena.reserve(2, 8),
+      x: call.input(logits),
+      y: call.input(labels),
+      p: call.output(probs),
+      terms: call.output(terms),
+      coef: call.output(coef),
+      sums: call.scratch(2, 8),
+      weights: call.scratch(classes, 8),
+      counts: call.scratch(classes, 8),
+      gammas: call.scratch(classes, 8),
     };
-    arena.commit();
-    arena.f32(at.x, n * classes).set(kb.floats(logits));
-    arena.i32(at.y, n).set(kb.ints(labels));
+    call.commit();
     const ones = new Array<number>(classes).fill(1);
     const weights = attrs.classWeights.length === 0 ? ones : attrs.classWeights;
     const counts = attrs.countPixels
@@ -106,12 +96,12 @@ export function softmaxCrossEntropyForward(backendName: string, args: KernelArgs
         : attrs.countWeights;
     // An unlabelled pixel (label outside 0..C−1) counts only when pixels are simply counted.
     const countsPixels = counts === ones;
-    arena.f64(at.weights, classes).set(weights);
-    arena.f64(at.counts, classes).set(counts);
-    arena
+    call.f64(at.weights, classes).set(weights);
+    call.f64(at.counts, classes).set(counts);
+    call
       .f64(at.gammas, classes)
       .set(attrs.gammas.length === 0 ? new Array(classes).fill(0) : attrs.gammas);
-    wasm.softmax_cross_entropy(
+    call.exports.softmax_cross_entropy(
       at.x,
       at.y,
       n,
@@ -129,10 +119,9 @@ export function softmaxCrossEntropyForward(backendName: string, args: KernelArgs
       at.coef,
       at.sums,
     );
-    kb.floats(probs).set(arena.f32(at.p, n * classes));
-    kb.floats(terms).set(arena.f32(at.terms, n));
-    kb.floats(coef).set(arena.f32(at.coef, n));
-    kb.floats(sums).set(arena.f64(at.sums, 2));
+    const [sumTerms, sumCounts] = call.f64(at.sums, 2);
+    call.finish();
+    kb.floats(sums).set([sumTerms, sumCounts]);
     return [kb.release(terms), kb.release(probs), kb.release(coef), kb.release(sums)];
   } finally {
     kb.dispose();
@@ -145,37 +134,30 @@ export function softmaxCrossEntropyBackward(backendName: string, args: KernelArg
   const attrs = args.attrs as unknown as SoftmaxCrossEntropyAttrs;
   const kb = new KernelBackend(softmaxCrossEntropyGradKernel, backendName, args.backend);
   try {
-    const wasm = native(softmaxCrossEntropyGradKernel);
     const classes = p.shape[p.shape.length - 1];
     const n = tf.util.sizeFromShape(labels.shape);
-    const dyCount = tf.util.sizeFromShape(dy.shape);
     const dx = kb.allocate(p.shape);
-
-    const arena = new Arena(wasm);
+    const call = new NativeCall(softmaxCrossEntropyGradKernel, kb);
     const at = {
-      p: arena.reserve(n * classes, 4),
-      y: arena.reserve(n, 4),
-      coef: arena.reserve(n, 4),
-      dy: arena.reserve(dyCount, 4),
-      dx: arena.reserve(n * classes, 4),
+      p: call.input(p),
+      y: call.input(labels),
+      coef: call.input(coef),
+      dy: call.input(dy),
+      dx: call.output(dx),
     };
-    arena.commit();
-    arena.f32(at.p, n * classes).set(kb.floats(p));
-    arena.i32(at.y, n).set(kb.ints(labels));
-    arena.f32(at.coef, n).set(kb.floats(coef));
-    arena.f32(at.dy, dyCount).set(kb.floats(dy));
-    wasm.softmax_cross_entropy_grad(
+    call.commit();
+    call.exports.softmax_cross_entropy_grad(
       at.p,
       at.y,
       at.coef,
       at.dy,
-      dyCount > 1 ? 1 : 0,
+      tf.util.sizeFromShape(dy.shape) > 1 ? 1 : 0,
       attrs.scale,
       n,
       classes,
       at.dx,
     );
-    kb.floats(dx).set(arena.f32(at.dx, n * classes));
+    call.finish();
     return kb.release(dx);
   } finally {
     kb.dispose();

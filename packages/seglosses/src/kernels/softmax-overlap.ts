@@ -34,8 +34,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { KernelBackend } from './kernel-backend.js';
-import { Arena, lossKernels } from './native/loss-kernels.js';
-import type { LossKernelExports } from './native/loss-kernels.js';
+import { NativeCall } from './native/loss-kernels.js';
 
 export const softmaxOverlapKernel = 'SeglossesSoftmaxOverlap';
 export const softmaxOverlapGradKernel = 'SeglossesSoftmaxOverlapGrad';
@@ -59,38 +58,28 @@ interface KernelArgs {
   attrs?: tf.NamedAttrMap;
 }
 
-function native(who: string): LossKernelExports {
-  const exports = lossKernels();
-  if (exports === null) throw new Error(`${who}: the WebAssembly loss kernels must load, got none`);
-  return exports;
-}
-
 /** Forward kernel: [p [B,H,W,C], stats [8,B,C]]. */
 export function softmaxOverlapForward(backendName: string, args: KernelArgs): tf.TensorInfo[] {
   const { logits, labels } = args.inputs as { logits: tf.TensorInfo; labels: tf.TensorInfo };
   const attrs = args.attrs as unknown as SoftmaxOverlapAttrs;
   const kb = new KernelBackend(softmaxOverlapKernel, backendName, args.backend);
   try {
-    const wasm = native(softmaxOverlapKernel);
     const batch = logits.shape[0];
     const classes = logits.shape[logits.shape.length - 1];
     const n = tf.util.sizeFromShape(labels.shape);
     const probs = kb.allocate(logits.shape);
     const stats = kb.allocate([statCount, batch, classes]);
-
-    const arena = new Arena(wasm);
+    const call = new NativeCall(softmaxOverlapKernel, kb);
     const at = {
-      x: arena.reserve(n * classes, 4),
-      y: arena.reserve(n, 4),
-      p: arena.reserve(n * classes, 4),
-      stats: arena.reserve(statCount * batch * classes, 8),
-      acc: arena.reserve((statCount + 3) * classes, 8),
-      block: arena.reserve(2 * classes + 8, 4),
+      x: call.input(logits),
+      y: call.input(labels),
+      p: call.output(probs),
+      stats: call.scratch(statCount * batch * classes, 8),
+      acc: call.scratch((statCount + 3) * classes, 8),
+      block: call.scratch(2 * classes + 8, 4),
     };
-    arena.commit();
-    arena.f32(at.x, n * classes).set(kb.floats(logits));
-    arena.i32(at.y, n).set(kb.ints(labels));
-    wasm.softmax_overlap(
+    call.commit();
+    call.exports.softmax_overlap(
       at.x,
       at.y,
       batch,
@@ -105,8 +94,9 @@ export function softmaxOverlapForward(backendName: string, args: KernelArgs): tf
       at.acc,
       at.block,
     );
-    kb.floats(probs).set(arena.f32(at.p, n * classes));
-    kb.floats(stats).set(arena.f64(at.stats, statCount * batch * classes));
+    const values = Float32Array.from(call.f64(at.stats, statCount * batch * classes));
+    call.finish();
+    kb.floats(stats).set(values);
     return [kb.release(probs), kb.release(stats)];
   } finally {
     kb.dispose();
@@ -119,25 +109,20 @@ export function softmaxOverlapBackward(backendName: string, args: KernelArgs): t
   const attrs = args.attrs as unknown as SoftmaxOverlapAttrs;
   const kb = new KernelBackend(softmaxOverlapGradKernel, backendName, args.backend);
   try {
-    const wasm = native(softmaxOverlapGradKernel);
     const batch = p.shape[0];
     const classes = p.shape[p.shape.length - 1];
     const n = tf.util.sizeFromShape(labels.shape);
     const dx = kb.allocate(p.shape);
-
-    const arena = new Arena(wasm);
+    const call = new NativeCall(softmaxOverlapGradKernel, kb);
     const at = {
-      p: arena.reserve(n * classes, 4),
-      y: arena.reserve(n, 4),
-      dstats: arena.reserve(statCount * batch * classes, 4),
-      dx: arena.reserve(n * classes, 4),
-      acc: arena.reserve(3 * classes, 8),
+      p: call.input(p),
+      y: call.input(labels),
+      dstats: call.input(dstats),
+      dx: call.output(dx),
+      acc: call.scratch(3 * classes, 8),
     };
-    arena.commit();
-    arena.f32(at.p, n * classes).set(kb.floats(p));
-    arena.i32(at.y, n).set(kb.ints(labels));
-    arena.f32(at.dstats, statCount * batch * classes).set(kb.floats(dstats));
-    wasm.softmax_overlap_grad(
+    call.commit();
+    call.exports.softmax_overlap_grad(
       at.p,
       at.y,
       at.dstats,
@@ -151,7 +136,7 @@ export function softmaxOverlapBackward(backendName: string, args: KernelArgs): t
       at.dx,
       at.acc,
     );
-    kb.floats(dx).set(arena.f32(at.dx, n * classes));
+    call.finish();
     return kb.release(dx);
   } finally {
     kb.dispose();

@@ -1,24 +1,29 @@
 /**
- * The WebAssembly loss kernels (native/loss-kernels.c, 128-bit SIMD): loading them and moving
- * tensors in and out of their memory.
+ * The WebAssembly loss kernels (native/loss-kernels.c, 128-bit SIMD): loading them and giving
+ * them their tensors.
  *
- * The module has a linear memory of its own. A kernel call lays out its inputs and outputs in
- * an {@link Arena} — offsets from `__heap_base`, 16-byte aligned, the memory grown once for the
- * whole layout — copies the inputs in, runs, and copies the outputs out. Copies cost about
- * 0.2 ns per byte here, a small part of a kernel that reads and writes each value several
- * times; in exchange the kernels never touch a backend's own memory and run the same on every
- * backend whose tensors are typed arrays.
+ * The module imports its linear memory and touches nothing in it but what its pointer
+ * arguments name (no stack, no static data; scripts/build-native-kernels.sh checks both). So
+ * one compiled module serves two kinds of instance:
+ *
+ * - on the wasm backend, an instance on the backend's own memory: the kernels read and write
+ *   the tensors where they are, at their `memoryOffset`, with no copy;
+ * - on the cpu backend (tensors are JavaScript typed arrays), an instance on a memory of its
+ *   own, into which a {@link NativeCall} copies the inputs and from which it copies the outputs
+ *   (about 0.25 ns per byte here).
  *
  * Loading is synchronous and happens once, the first time a kernel is asked for. Where
  * WebAssembly or its SIMD instructions are missing (or a browser refuses to compile this module
- * synchronously on its main thread), {@link lossKernels} returns null and the losses use their
- * composed form.
+ * synchronously on its main thread), {@link lossKernelsAvailable} is false and the losses use
+ * their composed form.
  */
+import type * as tf from '@tensorflow/tfjs-core';
+
+import type { KernelBackend } from '../kernel-backend.js';
 import { lossKernelsBinary } from './loss-kernels-binary.js';
 
-/** The module's exports; pointers are byte offsets into `memory`. */
+/** The module's exports; pointers are byte offsets into its memory. */
 export interface LossKernelExports {
-  readonly memory: WebAssembly.Memory;
   readonly __heap_base: WebAssembly.Global;
   softmax_cross_entropy(
     x: number,
@@ -80,50 +85,17 @@ export interface LossKernelExports {
   ): void;
 }
 
-const pageBytes = 65536;
-
-/**
- * A layout of one kernel call in the module's memory: `reserve` hands out aligned offsets,
- * `commit` grows the memory to hold them all, after which the typed views are valid (until the
- * next `commit`, which may grow the memory and detach them).
- */
-export class Arena {
-  private top: number;
-
-  constructor(private readonly exports: LossKernelExports) {
-    this.top = exports.__heap_base.value as number;
-  }
-
-  /** An offset for `count` values of `bytesEach` bytes, 16-byte aligned. */
-  reserve(count: number, bytesEach: 4 | 8): number {
-    const offset = this.top;
-    this.top = offset + Math.ceil((count * bytesEach) / 16) * 16;
-    return offset;
-  }
-
-  /** Grows the memory to hold every reservation so far. */
-  commit(): void {
-    const memory = this.exports.memory;
-    const missing = this.top - memory.buffer.byteLength;
-    if (missing > 0) memory.grow(Math.ceil(missing / pageBytes));
-  }
-
-  f32(offset: number, count: number): Float32Array {
-    return new Float32Array(this.exports.memory.buffer, offset, count);
-  }
-
-  f64(offset: number, count: number): Float64Array {
-    return new Float64Array(this.exports.memory.buffer, offset, count);
-  }
-
-  i32(offset: number, count: number): Int32Array {
-    return new Int32Array(this.exports.memory.buffer, offset, count);
-  }
+interface Instance {
+  readonly memory: WebAssembly.Memory;
+  readonly exports: LossKernelExports;
 }
 
-/** The loaded module, null when it cannot load here, undefined before the first attempt. */
-let loaded: LossKernelExports | null | undefined;
+/** The compiled module, null when it cannot compile here, undefined before the first try. */
+let compiled: WebAssembly.Module | null | undefined;
 let loadError: unknown = null;
+/** Instances by memory: one on the wasm backend's memory, one on a memory of their own. */
+const instances = new WeakMap<WebAssembly.Memory, Instance>();
+let ownMemory: WebAssembly.Memory | null = null;
 
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   const binary = atob(text);
@@ -132,20 +104,127 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-/** The kernels' exports, loading the module the first time; null where it cannot run. */
-export function lossKernels(): LossKernelExports | null {
-  if (loaded !== undefined) return loaded;
-  try {
-    const module = new WebAssembly.Module(decodeBase64(lossKernelsBinary));
-    loaded = new WebAssembly.Instance(module, {}).exports as unknown as LossKernelExports;
-  } catch (error) {
-    loadError = error;
-    loaded = null;
+function module(): WebAssembly.Module | null {
+  if (compiled === undefined) {
+    try {
+      compiled = new WebAssembly.Module(decodeBase64(lossKernelsBinary));
+      // Instantiating checks the SIMD instructions too.
+      instanceOn(new WebAssembly.Memory({ initial: 2 }));
+    } catch (error) {
+      loadError = error;
+      compiled = null;
+    }
   }
-  return loaded;
+  return compiled;
+}
+
+function instanceOn(memory: WebAssembly.Memory): Instance {
+  let instance = instances.get(memory);
+  if (instance === undefined) {
+    const made = new WebAssembly.Instance(compiled as WebAssembly.Module, { env: { memory } });
+    instance = { memory, exports: made.exports as unknown as LossKernelExports };
+    instances.set(memory, instance);
+  }
+  return instance;
+}
+
+/** Whether the kernels can run here (loading them the first time). */
+export function lossKernelsAvailable(): boolean {
+  return module() !== null;
 }
 
 /** Why the module did not load (null when it did or was not tried). */
 export function lossKernelsLoadError(): unknown {
   return loadError;
+}
+
+const pageBytes = 65536;
+
+/**
+ * One kernel call's tensors in the module's memory. Lay out first — `input`, `output` and
+ * `scratch` return byte offsets, allocating on the backend where needed — then `commit()`
+ * (copies the inputs in when the memory is the module's own), write small arrays through
+ * `f64`, run the kernel on `exports`, and `finish()` (copies the outputs back).
+ */
+export class NativeCall {
+  readonly exports: LossKernelExports;
+  private readonly instance: Instance;
+  /** The wasm backend's memory holds the tensors themselves. */
+  private readonly shared: boolean;
+  private top: number;
+  private readonly copiesIn: [number, tf.TensorInfo][] = [];
+  private readonly copiesOut: [number, tf.TensorInfo][] = [];
+
+  constructor(
+    who: string,
+    private readonly kb: KernelBackend,
+  ) {
+    if (module() === null) {
+      throw new Error(`${who}: the WebAssembly loss kernels must load, got ${String(loadError)}`);
+    }
+    const backendMemory = kb.wasmMemory();
+    this.shared = backendMemory !== null;
+    ownMemory ??= new WebAssembly.Memory({ initial: 2 });
+    this.instance = instanceOn(backendMemory ?? ownMemory);
+    this.exports = this.instance.exports;
+    this.top = this.exports.__heap_base.value as number;
+  }
+
+  /** The offset of a tensor the kernel reads. */
+  input(info: tf.TensorInfo): number {
+    if (this.shared) return this.kb.offset(info);
+    const at = this.reserve(this.kb.view(info).byteLength);
+    this.copiesIn.push([at, info]);
+    return at;
+  }
+
+  /** The offset of a tensor the kernel writes (allocated by the caller on the backend). */
+  output(info: tf.TensorInfo): number {
+    if (this.shared) return this.kb.offset(info);
+    const at = this.reserve(this.kb.view(info).byteLength);
+    this.copiesOut.push([at, info]);
+    return at;
+  }
+
+  /** The offset of `count` values of `bytesEach` bytes of scratch, 16-byte aligned. */
+  scratch(count: number, bytesEach: 4 | 8): number {
+    if (!this.shared) return this.reserve(count * bytesEach);
+    const words = Math.ceil((count * bytesEach + 16) / 4);
+    const at = this.kb.offset(this.kb.allocate([words]));
+    return Math.ceil(at / 16) * 16;
+  }
+
+  /** Makes the layout real: grows the module's own memory and copies the inputs in. */
+  commit(): void {
+    if (this.shared) return;
+    const memory = this.instance.memory;
+    const missing = this.top - memory.buffer.byteLength;
+    if (missing > 0) memory.grow(Math.ceil(missing / pageBytes));
+    for (const [at, info] of this.copiesIn) this.bytes(at, info).set(this.tensorBytes(info));
+  }
+
+  /** A view of `count` float64 values at `offset` (valid until the next allocation). */
+  f64(offset: number, count: number): Float64Array {
+    return new Float64Array(this.instance.memory.buffer, offset, count);
+  }
+
+  /** Copies the outputs back when the memory is the module's own. */
+  finish(): void {
+    for (const [at, info] of this.copiesOut) this.tensorBytes(info).set(this.bytes(at, info));
+  }
+
+  private reserve(bytes: number): number {
+    const at = this.top;
+    this.top = at + Math.ceil(bytes / 16) * 16;
+    return at;
+  }
+
+  private bytes(at: number, info: tf.TensorInfo): Uint8Array {
+    return new Uint8Array(this.instance.memory.buffer, at, this.kb.view(info).byteLength);
+  }
+
+  private tensorBytes(info: tf.TensorInfo): Uint8Array {
+    const view = this.kb.view(info);
+    return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+  }
 }
