@@ -556,12 +556,14 @@ void softmax_overlap_grad(const f32 *p, const int32_t *y, const f32 *dstats, int
                                  dstats + b * classes, plane, clip);
         continue;
       }
-      /* Two lanes of float64 at a time: g_c = base_c + p_c slope_c for every c, the target's
-       * g_t put right afterwards (in ḡ by a float64 correction, in dx_t by a rewrite). */
+      /* Two lanes of float64 at a time: g_c = base_c + p_c slope_c for every c ≠ t (the
+       * target's lane masked out of the sums), then p_t g_t and p_t added on their own — the
+       * same sums as one class at a time, so ḡ = g_t exactly when the others vanish. */
       v128_t dot2 = wasm_f64x2_splat(0.0), total2 = wasm_f64x2_splat(0.0);
       int c = 0;
       for (; c + 2 <= classes; c += 2) {
-        v128_t v = wasm_f64x2_promote_low_f32x4(wasm_v128_load64_zero(pr + c));
+        v128_t keep = wasm_i64x2_make(-(int64_t)(c != t), -(int64_t)(c + 1 != t));
+        v128_t v = wasm_v128_and(wasm_f64x2_promote_low_f32x4(wasm_v128_load64_zero(pr + c)), keep);
         v128_t g = wasm_f64x2_add(wasm_v128_load(base + c),
                                   wasm_f64x2_mul(v, wasm_v128_load(slope + c)));
         dot2 = wasm_f64x2_add(dot2, wasm_f64x2_mul(v, g));
@@ -570,7 +572,7 @@ void softmax_overlap_grad(const f32 *p, const int32_t *y, const f32 *dstats, int
       f64 dot = wasm_f64x2_extract_lane(dot2, 0) + wasm_f64x2_extract_lane(dot2, 1);
       f64 total = wasm_f64x2_extract_lane(total2, 0) + wasm_f64x2_extract_lane(total2, 1);
       for (; c < classes; c++) {
-        f64 v = pr[c];
+        f64 v = c == t ? 0.0 : (f64)pr[c];
         dot += v * (base[c] + v * slope[c]);
         total += v;
       }
@@ -581,7 +583,8 @@ void softmax_overlap_grad(const f32 *p, const int32_t *y, const f32 *dstats, int
         f64 others = sum_others(pr, classes, t);
         g_t = base[t] + pt * slope[t] - 2.0 * pt * dstats[FP2 * plane + at] + own[t] -
               2.0 * others * dstats[FN2 * plane + at];
-        dot += pt * (g_t - (base[t] + pt * slope[t]));
+        dot += pt * g_t;
+        total += pt;
       }
       f64 mean = dot / total;
       v128_t mean2 = wasm_f64x2_splat(mean);
