@@ -21,6 +21,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 
 import type { KernelBackend } from '../kernel-backend.js';
 import { lossKernelsBinary } from './loss-kernels-binary.js';
+import { Arena, NativeModule } from './wasm-module.js';
 
 /** The module's exports; pointers are byte offsets into its memory. */
 export interface LossKernelExports {
@@ -85,60 +86,12 @@ export interface LossKernelExports {
   ): void;
 }
 
-interface Instance {
-  readonly memory: WebAssembly.Memory;
-  readonly exports: LossKernelExports;
-}
-
-/** The compiled module, null when it cannot compile here, undefined before the first try. */
-let compiled: WebAssembly.Module | null | undefined;
-let loadError: unknown = null;
-/** Instances by memory: one on the wasm backend's memory, one on a memory of their own. */
-const instances = new WeakMap<WebAssembly.Memory, Instance>();
-let ownMemory: WebAssembly.Memory | null = null;
-
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text);
-  const bytes = new Uint8Array(new ArrayBuffer(binary.length));
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
-function module(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      compiled = new WebAssembly.Module(decodeBase64(lossKernelsBinary));
-      // Instantiating checks the SIMD instructions too.
-      instanceOn(new WebAssembly.Memory({ initial: 2 }));
-    } catch (error) {
-      loadError = error;
-      compiled = null;
-    }
-  }
-  return compiled;
-}
-
-function instanceOn(memory: WebAssembly.Memory): Instance {
-  let instance = instances.get(memory);
-  if (instance === undefined) {
-    const made = new WebAssembly.Instance(compiled as WebAssembly.Module, { env: { memory } });
-    instance = { memory, exports: made.exports as unknown as LossKernelExports };
-    instances.set(memory, instance);
-  }
-  return instance;
-}
+const lossModule = new NativeModule<LossKernelExports>(lossKernelsBinary);
 
 /** Whether the kernels can run here (loading them the first time). */
 export function lossKernelsAvailable(): boolean {
-  return module() !== null;
+  return lossModule.available();
 }
-
-/** Why the module did not load (null when it did or was not tried). */
-export function lossKernelsLoadError(): unknown {
-  return loadError;
-}
-
-const pageBytes = 65536;
 
 /**
  * One kernel call's tensors in the module's memory. Lay out first — `input`, `output` and
@@ -148,10 +101,10 @@ const pageBytes = 65536;
  */
 export class NativeCall {
   readonly exports: LossKernelExports;
-  private readonly instance: Instance;
+  private readonly memory: WebAssembly.Memory;
   /** The wasm backend's memory holds the tensors themselves. */
   private readonly shared: boolean;
-  private top: number;
+  private readonly arena: Arena;
   private readonly copiesIn: [number, tf.TensorInfo][] = [];
   private readonly copiesOut: [number, tf.TensorInfo][] = [];
 
@@ -159,21 +112,22 @@ export class NativeCall {
     who: string,
     private readonly kb: KernelBackend,
   ) {
-    if (module() === null) {
-      throw new Error(`${who}: the WebAssembly loss kernels must load, got ${String(loadError)}`);
+    if (!lossModule.available()) {
+      throw new Error(
+        `${who}: the WebAssembly loss kernels must load, got ${lossModule.loadError()}`,
+      );
     }
     const backendMemory = kb.wasmMemory();
     this.shared = backendMemory !== null;
-    ownMemory ??= new WebAssembly.Memory({ initial: 2 });
-    this.instance = instanceOn(backendMemory ?? ownMemory);
-    this.exports = this.instance.exports;
-    this.top = this.exports.__heap_base.value as number;
+    this.memory = backendMemory ?? lossModule.ownMemory();
+    this.exports = lossModule.instanceOn(this.memory);
+    this.arena = new Arena(this.memory, this.exports.__heap_base);
   }
 
   /** The offset of a tensor the kernel reads. */
   input(info: tf.TensorInfo): number {
     if (this.shared) return this.kb.offset(info);
-    const at = this.reserve(this.kb.view(info).byteLength);
+    const at = this.arena.reserve(this.kb.view(info).byteLength);
     this.copiesIn.push([at, info]);
     return at;
   }
@@ -181,14 +135,14 @@ export class NativeCall {
   /** The offset of a tensor the kernel writes (allocated by the caller on the backend). */
   output(info: tf.TensorInfo): number {
     if (this.shared) return this.kb.offset(info);
-    const at = this.reserve(this.kb.view(info).byteLength);
+    const at = this.arena.reserve(this.kb.view(info).byteLength);
     this.copiesOut.push([at, info]);
     return at;
   }
 
   /** The offset of `count` values of `bytesEach` bytes of scratch, 16-byte aligned. */
   scratch(count: number, bytesEach: 4 | 8): number {
-    if (!this.shared) return this.reserve(count * bytesEach);
+    if (!this.shared) return this.arena.reserve(count * bytesEach);
     const words = Math.ceil((count * bytesEach + 16) / 4);
     const at = this.kb.offset(this.kb.allocate([words]));
     return Math.ceil(at / 16) * 16;
@@ -197,15 +151,13 @@ export class NativeCall {
   /** Makes the layout real: grows the module's own memory and copies the inputs in. */
   commit(): void {
     if (this.shared) return;
-    const memory = this.instance.memory;
-    const missing = this.top - memory.buffer.byteLength;
-    if (missing > 0) memory.grow(Math.ceil(missing / pageBytes));
+    this.arena.commit();
     for (const [at, info] of this.copiesIn) this.bytes(at, info).set(this.tensorBytes(info));
   }
 
   /** A view of `count` float64 values at `offset` (valid until the next allocation). */
   f64(offset: number, count: number): Float64Array {
-    return new Float64Array(this.instance.memory.buffer, offset, count);
+    return new Float64Array(this.memory.buffer, offset, count);
   }
 
   /** Copies the outputs back when the memory is the module's own. */
@@ -213,14 +165,8 @@ export class NativeCall {
     for (const [at, info] of this.copiesOut) this.tensorBytes(info).set(this.bytes(at, info));
   }
 
-  private reserve(bytes: number): number {
-    const at = this.top;
-    this.top = at + Math.ceil(bytes / 16) * 16;
-    return at;
-  }
-
   private bytes(at: number, info: tf.TensorInfo): Uint8Array {
-    return new Uint8Array(this.instance.memory.buffer, at, this.kb.view(info).byteLength);
+    return new Uint8Array(this.memory.buffer, at, this.kb.view(info).byteLength);
   }
 
   private tensorBytes(info: tf.TensorInfo): Uint8Array {
