@@ -410,9 +410,13 @@ enum { TP, PM, TM, FP, FN, FP2, FN2, VM, STATS };
  *
  * with 1 − p_t = Σ_{c≠t} p_c. A label outside 0..C−1 (not ignored) has t = 0 for every class.
  * With clip > 0 every p (and 1 − p_t) is clamped to [clip, 1 − clip] before it is summed, as
- * Keras-style code clips its probabilities. FP and FP2 are summed four classes at a time (the target's lane masked out) in float32 over
- * blocks of BLOCK pixels, and those block sums in float64. Outputs: p [n·C] and stats [STATS·B·C] in float64 (stat-major). `acc` is
- * scratch of (STATS + 3)·C float64, `block` of 2·C + 8 float32.
+ * Keras-style code clips its probabilities. With `confusion`, rows STATS + t of the statistics
+ * hold the soft confusion matrix S[b, t, c] = Σ p_c over the valid pixels labelled t (the
+ * generalized Wasserstein Dice loss is built from it). FP, FP2 and S are summed four classes at
+ * a time (the target's lane masked out of FP and FP2) in float32 over blocks of BLOCK pixels,
+ * and those block sums in float64. Outputs: p [n·C] and stats [(STATS + C·confusion)·B·C] in
+ * float64, stat-major. `acc` is scratch of (STATS + 3 + C)·C float64, `block` of
+ * (C + 2)·(C + 4) float32.
  */
 #define BLOCK 64
 
@@ -422,24 +426,27 @@ static inline void add_to(f32 *sum, v128_t v) {
 
 EXPORT(softmax_overlap)
 void softmax_overlap(const f32 *x, const int32_t *y, int batch, int pixels, int classes,
-                     int has_ignore, int ignore, int squared, f64 clip, f32 *p, f64 *stats,
-                     f64 *acc, f32 *block) {
+                     int has_ignore, int ignore, int squared, f64 clip, int confusion, f32 *p,
+                     f64 *stats, f64 *acc, f32 *block) {
   int all_in_range = exponentials(x, p, batch * pixels * classes);
   int plane = batch * classes;
   int wide = classes & ~3;
-  f32 *block_sum = block, *block_squares = block + classes + 4;
+  int row = classes + 4; /* padded row of a block accumulator */
+  f32 *block_sum = block, *block_squares = block + row, *block_confusion = block + 2 * row;
+  int block_size = (confusion ? classes + 2 : 2) * row;
   f32 low = (f32)clip, high = (f32)(1.0 - clip);
   v128_t low4 = wasm_f32x4_splat(low), high4 = wasm_f32x4_splat(high);
   for (int b = 0; b < batch; b++) {
-    for (int j = 0; j < (STATS + 3) * classes; j++) acc[j] = 0;
+    for (int j = 0; j < (STATS + 3 + classes) * classes; j++) acc[j] = 0;
     f64 *tp = acc, *tm = acc + TM * classes, *fn = acc + FN * classes;
     f64 *fn2 = acc + FN2 * classes;
     /* Σ p (1 − t) and Σ p² (1 − t) by class, and Σ p_t² for the squared prediction mass. */
     f64 *column = acc + STATS * classes, *squares = column + classes, *tp2 = squares + classes;
+    f64 *soft_confusion = tp2 + classes;
     f64 valid = 0;
     for (int start = b * pixels; start < (b + 1) * pixels; start += BLOCK) {
       int end = start + BLOCK < (b + 1) * pixels ? start + BLOCK : (b + 1) * pixels;
-      for (int c = 0; c < 2 * classes + 8; c++) block[c] = 0;
+      for (int c = 0; c < block_size; c++) block[c] = 0;
       for (int i = start; i < end; i++) {
         const f32 *xr = x + (int64_t)i * classes;
         f32 *pr = p + (int64_t)i * classes;
@@ -462,6 +469,16 @@ void softmax_overlap(const f32 *x, const int32_t *y, int batch, int pixels, int 
           block_squares[c] += v * v;
         }
         if (t < 0 || t >= classes) continue;
+        if (confusion) {
+          f32 *into = block_confusion + t * row;
+          int c = 0;
+          for (; c < wide; c += 4) {
+            v128_t v = wasm_v128_load(pr + c);
+            if (clip > 0) v = wasm_f32x4_pmin(wasm_f32x4_pmax(v, low4), high4);
+            add_to(into + c, v);
+          }
+          for (; c < classes; c++) into[c] += clip > 0 ? clamp32(pr[c], low, high) : pr[c];
+        }
         f64 others = sum_others(pr, classes, t);
         f64 pt = pr[t];
         if (clip > 0) {
@@ -478,6 +495,11 @@ void softmax_overlap(const f32 *x, const int32_t *y, int batch, int pixels, int 
         column[c] += block_sum[c];
         squares[c] += block_squares[c];
       }
+      if (confusion) {
+        for (int t = 0; t < classes; t++) {
+          for (int c = 0; c < classes; c++) soft_confusion[t * classes + c] += block_confusion[t * row + c];
+        }
+      }
     }
     for (int c = 0; c < classes; c++) {
       acc[FP * classes + c] = column[c];
@@ -485,6 +507,11 @@ void softmax_overlap(const f32 *x, const int32_t *y, int batch, int pixels, int 
       acc[PM * classes + c] = squared ? squares[c] + tp2[c] : column[c] + tp[c];
       acc[VM * classes + c] = valid;
       for (int s = 0; s < STATS; s++) stats[s * plane + b * classes + c] = acc[s * classes + c];
+      if (confusion) {
+        for (int t = 0; t < classes; t++) {
+          stats[(STATS + t) * plane + b * classes + c] = soft_confusion[t * classes + c];
+        }
+      }
     }
   }
 }
@@ -499,42 +526,52 @@ void softmax_overlap(const f32 *x, const int32_t *y, int batch, int pixels, int 
  * and through the softmax dx_c = p_c (g_c − ḡ), ḡ = Σ_j p_j g_j / Σ_j p_j (dividing by the
  * stored Σ_j p_j, 1 up to rounding, keeps g_c − ḡ exact at saturated pixels). Ignored pixels get
  * 0. With clip > 0, g_c = 0 where p_c (for c = t: p_t or 1 − p_t) lies outside [clip, 1 − clip],
- * the zero gradient of the clamp. `acc` is scratch of 3·C float64.
+ * the zero gradient of the clamp. With `confusion`, G_S[t, c] (rows STATS + t) adds to g_c at
+ * the pixels labelled t. `acc` is scratch of (4 + C)·C float64.
  */
 /* One pixel of softmax_overlap_grad with clip > 0 (scalar): g_c = 0 where the clamp is active. */
 static void overlap_grad_row_clipped(const f32 *pr, f32 *out, int classes, int t, const f64 *base,
-                                     const f64 *slope, const f64 *own, const f32 *dstats_b,
-                                     int plane, f64 clip) {
+                                     const f64 *slope, const f64 *own, const f64 *extra,
+                                     const f32 *dstats_b, int plane, f64 clip) {
   f64 g_t = 0;
   if (t >= 0) {
     f64 others = sum_others(pr, classes, t);
     f64 pt = pr[t];
-    g_t = base[t] + pt * slope[t] - 2.0 * pt * dstats_b[FP2 * plane + t] + own[t] -
+    g_t = base[t] + extra[t] + pt * slope[t] - 2.0 * pt * dstats_b[FP2 * plane + t] + own[t] -
           2.0 * others * dstats_b[FN2 * plane + t];
     if (pt < clip || others < clip) g_t = 0;
   }
   f64 dot = 0, total = 0;
   for (int c = 0; c < classes; c++) {
     f64 v = pr[c];
-    f64 g = c == t ? g_t : (v < clip || v > 1.0 - clip) ? 0.0 : base[c] + v * slope[c];
+    f64 g = c == t ? g_t : (v < clip || v > 1.0 - clip) ? 0.0 : base[c] + extra[c] + v * slope[c];
     dot += v * g;
     total += v;
   }
   f64 mean = dot / total;
   for (int c = 0; c < classes; c++) {
     f64 v = pr[c];
-    f64 g = c == t ? g_t : (v < clip || v > 1.0 - clip) ? 0.0 : base[c] + v * slope[c];
+    f64 g = c == t ? g_t : (v < clip || v > 1.0 - clip) ? 0.0 : base[c] + extra[c] + v * slope[c];
     out[c] = (f32)(v * (g - mean));
   }
 }
 
 EXPORT(softmax_overlap_grad)
 void softmax_overlap_grad(const f32 *p, const int32_t *y, const f32 *dstats, int batch, int pixels,
-                          int classes, int has_ignore, int ignore, int squared, f64 clip, f32 *dx,
-                          f64 *acc) {
+                          int classes, int has_ignore, int ignore, int squared, f64 clip,
+                          int confusion, f32 *dx, f64 *acc) {
   int plane = batch * classes;
-  f64 *base = acc, *slope = acc + classes, *own = acc + 2 * classes;
+  f64 *base = acc, *slope = acc + classes, *own = acc + 2 * classes, *zero = acc + 3 * classes;
+  f64 *dconfusion = acc + 4 * classes;
+  for (int c = 0; c < classes; c++) zero[c] = 0;
   for (int b = 0; b < batch; b++) {
+    if (confusion) {
+      for (int t = 0; t < classes; t++) {
+        for (int c = 0; c < classes; c++) {
+          dconfusion[t * classes + c] = dstats[(STATS + t) * plane + b * classes + c];
+        }
+      }
+    }
     for (int c = 0; c < classes; c++) {
       int at = b * classes + c;
       f64 g_pm = dstats[PM * plane + at], g_fp = dstats[FP * plane + at];
@@ -551,8 +588,10 @@ void softmax_overlap_grad(const f32 *p, const int32_t *y, const f32 *dstats, int
         continue;
       }
       int labelled = t >= 0 && t < classes;
+      /* G_S of this pixel's label: added to every g_c (zeros when there is none). */
+      const f64 *extra = confusion && labelled ? dconfusion + t * classes : zero;
       if (clip > 0) {
-        overlap_grad_row_clipped(pr, out, classes, labelled ? t : -1, base, slope, own,
+        overlap_grad_row_clipped(pr, out, classes, labelled ? t : -1, base, slope, own, extra,
                                  dstats + b * classes, plane, clip);
         continue;
       }
@@ -564,7 +603,7 @@ void softmax_overlap_grad(const f32 *p, const int32_t *y, const f32 *dstats, int
       for (; c + 2 <= classes; c += 2) {
         v128_t keep = wasm_i64x2_make(-(int64_t)(c != t), -(int64_t)(c + 1 != t));
         v128_t v = wasm_v128_and(wasm_f64x2_promote_low_f32x4(wasm_v128_load64_zero(pr + c)), keep);
-        v128_t g = wasm_f64x2_add(wasm_v128_load(base + c),
+        v128_t g = wasm_f64x2_add(wasm_f64x2_add(wasm_v128_load(base + c), wasm_v128_load(extra + c)),
                                   wasm_f64x2_mul(v, wasm_v128_load(slope + c)));
         dot2 = wasm_f64x2_add(dot2, wasm_f64x2_mul(v, g));
         total2 = wasm_f64x2_add(total2, v);
@@ -573,7 +612,7 @@ void softmax_overlap_grad(const f32 *p, const int32_t *y, const f32 *dstats, int
       f64 total = wasm_f64x2_extract_lane(total2, 0) + wasm_f64x2_extract_lane(total2, 1);
       for (; c < classes; c++) {
         f64 v = c == t ? 0.0 : (f64)pr[c];
-        dot += v * (base[c] + v * slope[c]);
+        dot += v * (base[c] + extra[c] + v * slope[c]);
         total += v;
       }
       f64 g_t = 0;
@@ -581,7 +620,7 @@ void softmax_overlap_grad(const f32 *p, const int32_t *y, const f32 *dstats, int
         f64 pt = pr[t];
         int at = b * classes + t;
         f64 others = sum_others(pr, classes, t);
-        g_t = base[t] + pt * slope[t] - 2.0 * pt * dstats[FP2 * plane + at] + own[t] -
+        g_t = base[t] + extra[t] + pt * slope[t] - 2.0 * pt * dstats[FP2 * plane + at] + own[t] -
               2.0 * others * dstats[FN2 * plane + at];
         dot += pt * g_t;
         total += pt;
@@ -590,14 +629,14 @@ void softmax_overlap_grad(const f32 *p, const int32_t *y, const f32 *dstats, int
       v128_t mean2 = wasm_f64x2_splat(mean);
       for (c = 0; c + 2 <= classes; c += 2) {
         v128_t v = wasm_f64x2_promote_low_f32x4(wasm_v128_load64_zero(pr + c));
-        v128_t g = wasm_f64x2_add(wasm_v128_load(base + c),
+        v128_t g = wasm_f64x2_add(wasm_f64x2_add(wasm_v128_load(base + c), wasm_v128_load(extra + c)),
                                   wasm_f64x2_mul(v, wasm_v128_load(slope + c)));
         v128_t d = wasm_f32x4_demote_f64x2_zero(wasm_f64x2_mul(v, wasm_f64x2_sub(g, mean2)));
         wasm_v128_store64_lane(out + c, d, 0);
       }
       for (; c < classes; c++) {
         f64 v = pr[c];
-        out[c] = (f32)(v * (base[c] + v * slope[c] - mean));
+        out[c] = (f32)(v * (base[c] + extra[c] + v * slope[c] - mean));
       }
       if (labelled) out[t] = (f32)(pr[t] * (g_t - mean));
     }

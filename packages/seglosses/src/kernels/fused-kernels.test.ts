@@ -164,8 +164,29 @@ const pixelTermCases: FusedCase[] = [
   { name: 'logits ±100 (ε clamps)', loss: 'unified-focal', options: {}, input: inputs.saturated },
 ];
 
-/** Losses built on the overlap kernel's second-order sums or its clamp. */
+/** Losses built on the overlap kernel's second-order sums, its clamp or its confusion matrix. */
 const secondOrderCases: FusedCase[] = [
+  { name: 'default', loss: 'generalized-wasserstein-dice', options: {}, input: inputs.mixed },
+  {
+    name: "weighting 'GDL', a distance matrix, logits ±100",
+    loss: 'generalized-wasserstein-dice',
+    options: {
+      weighting: 'GDL',
+      distanceMatrix: [
+        [0, 1, 1, 1],
+        [1, 0, 0.5, 0.8],
+        [1, 0.5, 0, 0.6],
+        [1, 0.8, 0.6, 0],
+      ],
+    },
+    input: inputs.saturated,
+  },
+  {
+    name: 'labels outside 0..C−1',
+    loss: 'generalized-wasserstein-dice',
+    options: { ignoreIndex: null },
+    input: inputs.outOfRange,
+  },
   { name: 'default', loss: 'sensitivity-specificity', options: {}, input: inputs.mixed },
   ...(['class', 'image', 'all'] as const).map((pooling) => ({
     name: `pooling ${pooling}, background, r 0.3`,

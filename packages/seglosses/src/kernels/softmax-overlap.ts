@@ -14,7 +14,9 @@
  *   FP2 = Σ v p² (1 − t),   FN2 = Σ v (1 − p)² t,   VM = Σ v,
  *
  * stacked as `stats` [8, B, C] in that order (VM is the same for every c) and accumulated in
- * float64. 1 − p_t is formed as Σ_{c≠t} p_c, without the cancellation of 1 − p_t when p_t ≈ 1.
+ * float64. With `confusion`, C more rows follow: row 8 + t holds the soft confusion matrix
+ * S[b, t, c] = Σ v p_c over the pixels labelled t, and its gradient adds G_S[b, t, c] to g_c at
+ * those pixels. 1 − p_t is formed as Σ_{c≠t} p_c, without the cancellation of 1 − p_t when p_t ≈ 1.
  *
  * Backward, given G_k = ∂L/∂stat_k [8, B, C]: per valid pixel the gradient with respect to p is
  *
@@ -50,6 +52,8 @@ export interface SoftmaxOverlapAttrs {
   readonly squared: boolean;
   /** Clamp p and 1 − p_t to [clip, 1 − clip] before summing (0: no clamp). */
   readonly clip: number;
+  /** Append the soft confusion matrix: rows 8 + t of the statistics hold S[b, t, c]. */
+  readonly confusion: boolean;
 }
 
 interface KernelArgs {
@@ -68,15 +72,16 @@ export function softmaxOverlapForward(backendName: string, args: KernelArgs): tf
     const classes = logits.shape[logits.shape.length - 1];
     const n = tf.util.sizeFromShape(labels.shape);
     const probs = kb.allocate(logits.shape);
-    const stats = kb.allocate([statCount, batch, classes]);
+    const rows = statCount + (attrs.confusion ? classes : 0);
+    const stats = kb.allocate([rows, batch, classes]);
     const call = new NativeCall(softmaxOverlapKernel, kb);
     const at = {
       x: call.input(logits),
       y: call.input(labels),
       p: call.output(probs),
-      stats: call.scratch(statCount * batch * classes, 8),
-      acc: call.scratch((statCount + 3) * classes, 8),
-      block: call.scratch(2 * classes + 8, 4),
+      stats: call.scratch(rows * batch * classes, 8),
+      acc: call.scratch((statCount + 3 + classes) * classes, 8),
+      block: call.scratch((classes + 2) * (classes + 4), 4),
     };
     call.commit();
     call.exports.softmax_overlap(
@@ -89,12 +94,13 @@ export function softmaxOverlapForward(backendName: string, args: KernelArgs): tf
       attrs.ignoreIndex,
       attrs.squared ? 1 : 0,
       attrs.clip,
+      attrs.confusion ? 1 : 0,
       at.p,
       at.stats,
       at.acc,
       at.block,
     );
-    const values = Float32Array.from(call.f64(at.stats, statCount * batch * classes));
+    const values = Float32Array.from(call.f64(at.stats, rows * batch * classes));
     call.finish();
     kb.floats(stats).set(values);
     return [kb.release(probs), kb.release(stats)];
@@ -119,7 +125,7 @@ export function softmaxOverlapBackward(backendName: string, args: KernelArgs): t
       y: call.input(labels),
       dstats: call.input(dstats),
       dx: call.output(dx),
-      acc: call.scratch(3 * classes, 8),
+      acc: call.scratch((4 + classes) * classes, 8),
     };
     call.commit();
     call.exports.softmax_overlap_grad(
@@ -133,6 +139,7 @@ export function softmaxOverlapBackward(backendName: string, args: KernelArgs): t
       attrs.ignoreIndex,
       attrs.squared ? 1 : 0,
       attrs.clip,
+      attrs.confusion ? 1 : 0,
       at.dx,
       at.acc,
     );
@@ -148,10 +155,13 @@ export interface SoftmaxOverlapOptions {
   readonly squared: boolean;
   /** Clamp p and 1 − p_t to [clip, 1 − clip] first (no gradient where clamped); default 0. */
   readonly clip?: number;
+  /** Append the soft confusion matrix S (rows 8 … 8 + C − 1); default false. */
+  readonly confusion?: boolean;
 }
 
 /**
- * The statistics [8, B, C] (TP, PM, TM, FP, FN, FP2, FN2, VM; see the module comment) of
+ * The statistics [8, B, C] (TP, PM, TM, FP, FN, FP2, FN2, VM; see the module comment), and
+ * with `confusion` the soft confusion matrix as rows 8 + t (S[b, t, c]: [8 + C, B, C]), of
  * softmax(`logits`) [B,H,W,C] against `labels` [B,H,W], through the fused kernels, which must
  * be registered for the active backend. Differentiable with respect to the logits.
  */
@@ -165,6 +175,7 @@ export function fusedSoftmaxOverlap(
     ignoreIndex: options.ignoreIndex ?? 0,
     squared: options.squared,
     clip: options.clip ?? 0,
+    confusion: options.confusion ?? false,
   };
   const namedAttrs = attrs as unknown as tf.NamedAttrMap;
   const op = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {

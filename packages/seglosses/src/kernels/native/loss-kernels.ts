@@ -65,6 +65,7 @@ export interface LossKernelExports {
     ignore: number,
     squared: number,
     clip: number,
+    confusion: number,
     p: number,
     stats: number,
     acc: number,
@@ -81,6 +82,7 @@ export interface LossKernelExports {
     ignore: number,
     squared: number,
     clip: number,
+    confusion: number,
     dx: number,
     acc: number,
   ): void;

@@ -23,6 +23,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { describe, fail } from '../../core/errors.js';
+import { fusedSoftmaxOverlap } from '../../kernels/softmax-overlap.js';
+import { fusedLabels } from '../class-view.js';
 import { commonOptions } from '../options.js';
 import type { Reduction } from '../options.js';
 import { errorFraction } from '../overlap.js';
@@ -152,6 +154,34 @@ export const generalizedWassersteinDice: LossDefinition<GwdlOptions> = {
           Array.from({ length: channels }, (_, c) => (l === c ? 0 : 1)),
         );
       const m = tf.tensor2d(matrix);
+      const s = options.smooth;
+      const labels = fusedLabels(input);
+      if (labels !== null) {
+        // From the fused soft confusion matrix S[b,t,c] = Σ_{i: t_i = t} p_ic (one pass each
+        // way): Σ_i W_i = Σ_t Σ_c M[t,c] S[b,t,c], and the α-weighted sums likewise per label.
+        const stats = fusedSoftmaxOverlap(input.yPred, labels, {
+          ignoreIndex: input.options.ignoreIndex,
+          squared: false,
+          confusion: true,
+        });
+        const batch = input.yPred.shape[0];
+        const confusion = tf.transpose(
+          tf.slice(stats, [8, 0, 0], [channels, batch, channels]),
+          [1, 0, 2],
+        );
+        const counted = tf.slice(stats, [2, 0, 0], [1, batch, channels]);
+        const volumes = tf.tensor2d(counted.dataSync(), [batch, channels]); // Σ t, off the tape
+        const perLabel = tf.sum(tf.mul(confusion, m), 2); // [B,C]: Σ_i W_i over label t
+        const gdl = options.weighting === 'GDL';
+        const alpha = gdl
+          ? tf.div(1, tf.add(volumes, 1))
+          : tf.tensor1d(matrix.map((row) => row[0]));
+        const weightedError = tf.sum(tf.mul(perLabel, alpha), 1);
+        const base = tf.sum(tf.mul(volumes, gdl ? alpha : tf.square(alpha)), 1);
+        const tp = tf.sub(base, weightedError);
+        const error = gdl ? weightedError : tf.sum(perLabel, 1);
+        return reduceTerms(errorFraction(error, tf.add(tf.mul(tp, 2), s), 0), options.reduction);
+      }
       const target = input.target; // zero rows at ignored pixels
       const [b, h, w] = target.shape;
       // Row t_i·M of every pixel: the cost of predicting each class there.
@@ -172,7 +202,6 @@ export const generalizedWassersteinDice: LossDefinition<GwdlOptions> = {
       const weightedError = tf.mul(pixelAlpha, wass);
       const tp = tf.sum(tf.sub(base, weightedError), [1, 2]);
       const error = tf.sum(options.weighting === 'GDL' ? weightedError : wass, [1, 2]);
-      const s = options.smooth;
       // smooth > 0 keeps the denominator positive: no floor, which would change tiny errors.
       const terms = errorFraction(error, tf.add(tf.mul(tp, 2), s), 0);
       return reduceTerms(terms, options.reduction);
