@@ -86,6 +86,20 @@ export interface LossKernelExports {
     dx: number,
     acc: number,
   ): void;
+  lovasz_weights(
+    errors: number,
+    target: number,
+    valid: number,
+    groups: number,
+    pixels: number,
+    classes: number,
+    presentOnly: number,
+    weights: number,
+    counted: number,
+    kept: number,
+    keys: number,
+    index: number,
+  ): void;
 }
 
 const lossModule = new NativeModule<LossKernelExports>(lossKernelsBinary);
@@ -93,6 +107,17 @@ const lossModule = new NativeModule<LossKernelExports>(lossKernelsBinary);
 /** Whether the kernels can run here (loading them the first time). */
 export function lossKernelsAvailable(): boolean {
   return lossModule.available();
+}
+
+/**
+ * The kernels on a memory of their own, for callers holding plain typed arrays (they lay out
+ * and copy with an {@link Arena}); null where the module cannot run.
+ */
+export function ownMemoryKernels(): { exports: LossKernelExports; arena: Arena } | null {
+  if (!lossModule.available()) return null;
+  const memory = lossModule.ownMemory();
+  const exports = lossModule.instanceOn(memory);
+  return { exports, arena: new Arena(memory, exports.__heap_base) };
 }
 
 /**

@@ -17,13 +17,13 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import { descendingOrder } from '../../core/descending-order.js';
 import { notSupported } from '../../core/errors.js';
 import { unaryCustomGrad } from '../../core/stable-activations.js';
 import { commonOptions } from '../options.js';
 import type { Activation, Reduction } from '../options.js';
 import { dropBackground } from '../overlap.js';
 import { reduceTerms } from '../reduce.js';
+import { lovaszWeights } from './lovasz-weights.js';
 import type { LossDefinition } from '../types.js';
 
 type LovaszOptions = {
@@ -54,50 +54,6 @@ const referenceAbs = unaryCustomGrad((x: tf.Tensor, save: tf.GradSaveFunc) => {
     },
   };
 });
-
-/**
- * The Lovász weights g of errors and targets laid out [groups, pixels, classes] (`valid`:
- * [groups, pixels]), scattered back to that layout, and which (group, class) terms count.
- */
-function lovaszGradients(
-  errors: Float32Array,
-  target: Float32Array,
-  valid: Float32Array,
-  [groups, pixels, classes]: number[],
-  presentOnly: boolean,
-): { weights: Float32Array; counted: Float32Array } {
-  const weights = new Float32Array(errors.length);
-  const counted = new Float32Array(groups * classes);
-  for (let g = 0; g < groups; g++) {
-    const kept: number[] = [];
-    for (let p = 0; p < pixels; p++) if (valid[g * pixels + p] > 0) kept.push(g * pixels + p);
-    const n = kept.length;
-    if (n === 0) continue;
-    const keys = new Float32Array(n);
-    for (let c = 0; c < classes; c++) {
-      let mass = 0;
-      for (let j = 0; j < n; j++) {
-        keys[j] = errors[kept[j] * classes + c];
-        mass += target[kept[j] * classes + c];
-      }
-      if (presentOnly && mass === 0) continue;
-      counted[g * classes + c] = 1;
-      const order = descendingOrder(keys);
-      let inside = 0;
-      let outside = 0;
-      let previous = 0;
-      for (let k = 0; k < n; k++) {
-        const at = kept[order[k]] * classes + c;
-        inside += target[at];
-        outside += 1 - target[at];
-        const jaccard = 1 - (mass - inside) / (mass + outside);
-        weights[at] = jaccard - previous;
-        previous = jaccard;
-      }
-    }
-  }
-  return { weights, counted };
-}
 
 export const lovaszSoftmax: LossDefinition<LovaszOptions> = {
   name: 'lovasz-softmax',
@@ -199,7 +155,7 @@ export const lovaszSoftmax: LossDefinition<LovaszOptions> = {
       }
       const [b, h, w, k] = errors.shape;
       const groups = options.perImage ? b : 1;
-      const { weights, counted } = lovaszGradients(
+      const { weights, counted } = lovaszWeights(
         errors.dataSync() as Float32Array,
         target.dataSync() as Float32Array,
         input.valid.dataSync() as Float32Array,
