@@ -142,6 +142,12 @@ const pixelTermCases: FusedCase[] = [
     input: inputs.mixed,
   },
   { name: 'k 50, logits ±100', loss: 'topk', options: { k: 50 }, input: inputs.saturated },
+  {
+    name: 'all pixels ignored and not counted',
+    loss: 'topk',
+    options: { countIgnored: false },
+    input: inputs.allIgnored,
+  },
   { name: 'default', loss: 'distance-map-ce', options: {}, input: inputs.mixed },
   { name: 'default', loss: 'combo', options: {}, input: inputs.mixed },
   { name: 'logits ±100 (ε clamps)', loss: 'combo', options: {}, input: inputs.saturated },

@@ -115,7 +115,6 @@ export const topk: LossDefinition<TopKOptions> = {
   ],
   build(options) {
     return (input) => {
-      const valid = tf.squeeze(input.valid, [3]);
       const labels = input.labels;
       if (options.activation === 'softmax' && labels !== null && fusedKernelsActive()) {
         // Per-pixel CE from the fused kernel (accurate down to tiny values, so it ranks the
@@ -125,17 +124,23 @@ export const topk: LossDefinition<TopKOptions> = {
           classWeights: null,
           reduction: 'none',
         });
-        const pool = options.countIgnored ? terms.size : tf.sum(valid).dataSync()[0];
-        if (pool === 0) return reduceTerms(terms, options.reduction, tf.zerosLike(valid));
-        const count = Math.min(terms.size, Math.max(1, Math.floor((pool * options.k) / 100)));
         const scores = Float64Array.from(terms.dataSync());
+        let pool = terms.size;
         if (!options.countIgnored) {
-          const keep = valid.dataSync();
-          for (let i = 0; i < scores.length; i++) if (keep[i] === 0) scores[i] = -1;
+          // Ignored pixels get −1 < every CE, so that they are never selected.
+          const keep = input.valid.dataSync();
+          pool = 0;
+          for (let i = 0; i < scores.length; i++) {
+            if (keep[i] === 0) scores[i] = -1;
+            else pool++;
+          }
+          if (pool === 0) return reduceTerms(terms, options.reduction, tf.zerosLike(terms));
         }
+        const count = Math.min(terms.size, Math.max(1, Math.floor((pool * options.k) / 100)));
         const selection = tf.tensor(topSelection(scores, count), terms.shape);
         return reduceTerms(terms, options.reduction, selection);
       }
+      const valid = tf.squeeze(input.valid, [3]);
       const target = input.target;
       let terms: tf.Tensor;
       let ranking: () => tf.Tensor;
