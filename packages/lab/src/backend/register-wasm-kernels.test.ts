@@ -11,7 +11,7 @@ import { seededNormal } from './test-support/conv-cases.js';
 import { onCpuAndWasm } from './test-support/cross-backend.js';
 
 test('registerWasmTrainingKernels installs every kernel and is idempotent', () => {
-  const names = ['Tile', 'MaxPoolGrad', 'ResizeNearestNeighborGrad'];
+  const names = ['Tile', 'MaxPoolGrad', 'ResizeNearestNeighborGrad', 'Identity'];
   registerWasmTrainingKernels();
   const first = names.map((name) => tf.getKernel(name, 'wasm').kernelFunc);
   registerWasmTrainingKernels();

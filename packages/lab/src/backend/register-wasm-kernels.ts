@@ -10,14 +10,16 @@
  * | `MaxPoolGrad`               | scalar loop, ~100× the forward | `ArgMax` + `OneHot` (tiles)  |
  * | `ResizeNearestNeighborGrad` | window search, ~50× the resize | `AvgPool` (2ⁿ factors)       |
  * | `LabAdamW` (the lab's own)  | ~12 elementwise ops a variable | one pass a variable          |
+ * | `Identity` (saved tensors)  | a copy                         | the same values, shared      |
  *
- * `Tile`, `MaxPoolGrad` and `ResizeNearestNeighborGrad` keep the built-in kernel for the cases
+ * `Tile`, `MaxPoolGrad`, `ResizeNearestNeighborGrad` and `Identity` keep the built-in kernel for the cases
  * their fast path does not cover; `training/adamw.ts` calls `LabAdamW` on wasm.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 
 import { wasmAdamWConfig } from './wasm-adamw.js';
+import { createWasmIdentityConfig } from './wasm-identity.js';
 import { createWasmMaxPoolGradConfig } from './wasm-max-pool-grad.js';
 import { createWasmResizeNearestNeighborGradConfig } from './wasm-resize-nearest-neighbor-grad.js';
 import { wasmConv2DBackpropFilterConfig } from './wasm-conv-backprop-filter.js';
@@ -36,6 +38,7 @@ const wrappers: ReadonlyMap<string, (builtin: tf.KernelConfig) => tf.KernelConfi
   [tf.Tile, createWasmTileConfig],
   [tf.MaxPoolGrad, createWasmMaxPoolGradConfig],
   [tf.ResizeNearestNeighborGrad, createWasmResizeNearestNeighborGradConfig],
+  [tf.Identity, createWasmIdentityConfig],
 ]);
 
 /** Kernel functions installed by this module, to make registration idempotent. */
