@@ -29,18 +29,41 @@
  * Cost: O(size · rank) time; one output array plus scratch buffers of 16 lines of the longest
  * axis and one row of axis 0, reused for every line (no allocation per element or per line).
  *
+ * Two implementations give the same bits: a WebAssembly module (`native-distance-transform.ts`,
+ * the same passes in C with SIMD, 2–2.5× as fast) wherever it loads, and the JavaScript below,
+ * which runs where WebAssembly does not (or when {@link useNativeDistanceTransform} turns the
+ * module off). The module's memory stays as large as the largest field so far (9 bytes per
+ * element: the field and the mask).
+ *
  * @example
  *   distanceTransform([0, 1, 1, 1], [4]);                       // [0, 1, 2, 3]
  *   distanceTransform([0, 1, 1, 1], [2, 2], { spacing: [2, 1] }); // [0, 1, 2, √5]
  */
 import type { Grid, Spacing } from './grid.js';
 import { makeGrid } from './grid.js';
+import {
+  nativeDistanceTransformAvailable,
+  nativeSquaredDistance,
+} from './native-distance-transform.js';
 import { checkOptionNames } from './validate.js';
 
 /** Options of {@link distanceTransform}. */
 export interface DistanceTransformOptions {
   /** Physical size of an element per axis (e.g. mm), or one number for all axes. Default 1. */
   readonly spacing?: Spacing;
+}
+
+let native = true;
+
+/**
+ * Internal (tests and benchmarks; not exported by the package): whether the WebAssembly module
+ * runs where it loads (`true`, the default) or the JavaScript form always does. Returns the
+ * previous setting, so that a test can restore it.
+ */
+export function useNativeDistanceTransform(enabled: boolean): boolean {
+  const previous = native;
+  native = enabled;
+  return previous;
 }
 
 /**
@@ -54,6 +77,10 @@ export function distanceTransform(
 ): Float64Array {
   checkOptionNames('distanceTransform', options, ['spacing']);
   const grid = makeGrid('distanceTransform', mask.length, shape, options.spacing);
+  if (native && nativeDistanceTransformAvailable()) {
+    const result = nativeSquaredDistance(grid, mask, null, true);
+    if (result !== null) return result;
+  }
   const values = new Float64Array(grid.size);
   nearestSiteAlongFirstAxis(values, mask, grid);
   envelopePasses(values, grid, true);
@@ -72,6 +99,9 @@ export function distanceTransform(
  * is separable in any order; only the rounding of the last bits can differ.)
  */
 export function squaredDistanceToSites(values: Float64Array, grid: Grid): void {
+  if (native && nativeDistanceTransformAvailable()) {
+    if (nativeSquaredDistance(grid, null, values, false) !== null) return;
+  }
   nearestSiteAlongFirstAxis(values, null, grid);
   envelopePasses(values, grid, false);
 }
