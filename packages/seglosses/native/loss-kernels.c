@@ -647,137 +647,127 @@ void softmax_overlap_grad(const f32 *p, const int32_t *y, const f32 *dstats, int
 /*
  * A descending argsort whose order among equal keys is PyTorch's CPU sort's: the introsort of
  * libstdc++'s std::sort step for step (src/core/descending-order.ts explains and is the
- * reference; this is the same algorithm on (key, index) pairs in two arrays).
+ * reference). Here on (key, index) pairs stored together, so that a move is one 8-byte copy;
+ * the keys are the float32 errors themselves (comparisons are the same as in float64).
  */
 #define SORT_THRESHOLD 16
 
-static inline void swap_pairs(f64 *k, int32_t *ix, int i, int j) {
-  f64 key = k[i];
-  k[i] = k[j];
-  k[j] = key;
-  int32_t index = ix[i];
-  ix[i] = ix[j];
-  ix[j] = index;
+typedef struct {
+  f32 key;
+  int32_t index;
+} pair;
+
+static inline void swap_pairs(pair *p, int i, int j) {
+  pair t = p[i];
+  p[i] = p[j];
+  p[j] = t;
 }
 
-static void median_to_front(f64 *k, int32_t *ix, int to, int a, int b, int c) {
+static void median_to_front(pair *p, int to, int a, int b, int c) {
   int median;
-  if (k[a] > k[b]) {
-    if (k[b] > k[c]) median = b;
-    else if (k[a] > k[c]) median = c;
+  if (p[a].key > p[b].key) {
+    if (p[b].key > p[c].key) median = b;
+    else if (p[a].key > p[c].key) median = c;
     else median = a;
-  } else if (k[a] > k[c]) median = a;
-  else if (k[b] > k[c]) median = c;
+  } else if (p[a].key > p[c].key) median = a;
+  else if (p[b].key > p[c].key) median = c;
   else median = b;
-  swap_pairs(k, ix, to, median);
+  swap_pairs(p, to, median);
 }
 
-static int partition_pairs(f64 *k, int32_t *ix, int first, int last, int pivot) {
+static int partition_pairs(pair *p, int first, int last, int pivot) {
+  f32 key = p[pivot].key;
   for (;;) {
-    while (k[first] > k[pivot]) first++;
+    while (p[first].key > key) first++;
     last--;
-    while (k[pivot] > k[last]) last--;
+    while (key > p[last].key) last--;
     if (first >= last) return first;
-    swap_pairs(k, ix, first, last);
+    swap_pairs(p, first, last);
     first++;
   }
 }
 
-static void adjust_heap(f64 *k, int32_t *ix, int first, int hole, int len, f64 key, int32_t index) {
+static void adjust_heap(pair *p, int first, int hole, int len, pair value) {
   int top = hole;
   int child = hole;
   while (child < (len - 1) / 2) {
     child = 2 * (child + 1);
-    if (k[first + child] > k[first + child - 1]) child--;
-    k[first + hole] = k[first + child];
-    ix[first + hole] = ix[first + child];
+    if (p[first + child].key > p[first + child - 1].key) child--;
+    p[first + hole] = p[first + child];
     hole = child;
   }
   if ((len & 1) == 0 && child == (len - 2) / 2) {
     child = 2 * (child + 1);
-    k[first + hole] = k[first + child - 1];
-    ix[first + hole] = ix[first + child - 1];
+    p[first + hole] = p[first + child - 1];
     hole = child - 1;
   }
   while (hole > top) {
     int parent = (hole - 1) / 2;
-    if (!(key < k[first + parent])) break;
-    k[first + hole] = k[first + parent];
-    ix[first + hole] = ix[first + parent];
+    if (!(value.key < p[first + parent].key)) break;
+    p[first + hole] = p[first + parent];
     hole = parent;
   }
-  k[first + hole] = key;
-  ix[first + hole] = index;
+  p[first + hole] = value;
 }
 
-static void heap_sort_pairs(f64 *k, int32_t *ix, int first, int last) {
+static void heap_sort_pairs(pair *p, int first, int last) {
   int len = last - first;
   for (int parent = (len - 2) / 2; parent >= 0; parent--) {
-    adjust_heap(k, ix, first, parent, len, k[first + parent], ix[first + parent]);
+    adjust_heap(p, first, parent, len, p[first + parent]);
   }
   for (int end = last - 1; end - first > 0; end--) {
-    f64 key = k[end];
-    int32_t index = ix[end];
-    k[end] = k[first];
-    ix[end] = ix[first];
-    adjust_heap(k, ix, first, 0, end - first, key, index);
+    pair value = p[end];
+    p[end] = p[first];
+    adjust_heap(p, first, 0, end - first, value);
   }
 }
 
-static void introsort_loop(f64 *k, int32_t *ix, int first, int last, int depth) {
+static void introsort_loop(pair *p, int first, int last, int depth) {
   while (last - first > SORT_THRESHOLD) {
     if (depth == 0) {
-      heap_sort_pairs(k, ix, first, last);
+      heap_sort_pairs(p, first, last);
       return;
     }
     depth--;
     int middle = first + (last - first) / 2;
-    median_to_front(k, ix, first, first + 1, middle, last - 1);
-    int cut = partition_pairs(k, ix, first + 1, last, first);
-    introsort_loop(k, ix, cut, last, depth);
+    median_to_front(p, first, first + 1, middle, last - 1);
+    int cut = partition_pairs(p, first + 1, last, first);
+    introsort_loop(p, cut, last, depth);
     last = cut;
   }
 }
 
-static void linear_insert(f64 *k, int32_t *ix, int i) {
-  f64 key = k[i];
-  int32_t index = ix[i];
+static void linear_insert(pair *p, int i) {
+  pair value = p[i];
   int j = i - 1;
-  while (key > k[j]) {
-    k[j + 1] = k[j];
-    ix[j + 1] = ix[j];
+  while (value.key > p[j].key) {
+    p[j + 1] = p[j];
     j--;
   }
-  k[j + 1] = key;
-  ix[j + 1] = index;
+  p[j + 1] = value;
 }
 
-static void insertion_sort(f64 *k, int32_t *ix, int first, int last) {
+static void insertion_sort(pair *p, int first, int last) {
   for (int i = first + 1; i < last; i++) {
-    if (k[i] > k[first]) {
-      f64 key = k[i];
-      int32_t index = ix[i];
-      for (int j = i; j > first; j--) {
-        k[j] = k[j - 1];
-        ix[j] = ix[j - 1];
-      }
-      k[first] = key;
-      ix[first] = index;
+    if (p[i].key > p[first].key) {
+      pair value = p[i];
+      for (int j = i; j > first; j--) p[j] = p[j - 1];
+      p[first] = value;
     } else {
-      linear_insert(k, ix, i);
+      linear_insert(p, i);
     }
   }
 }
 
-/* Sorts (k, ix) by descending key with `depth` as the recursion limit. */
-static void descending_order(f64 *k, int32_t *ix, int n, int depth) {
+/* Sorts the pairs by descending key with `depth` as the recursion limit. */
+static void descending_order(pair *p, int n, int depth) {
   if (n <= 1) return;
-  introsort_loop(k, ix, 0, n, depth);
+  introsort_loop(p, 0, n, depth);
   if (n > SORT_THRESHOLD) {
-    insertion_sort(k, ix, 0, SORT_THRESHOLD);
-    for (int i = SORT_THRESHOLD; i < n; i++) linear_insert(k, ix, i);
+    insertion_sort(p, 0, SORT_THRESHOLD);
+    for (int i = SORT_THRESHOLD; i < n; i++) linear_insert(p, i);
   } else {
-    insertion_sort(k, ix, 0, n);
+    insertion_sort(p, 0, n);
   }
 }
 
@@ -788,13 +778,13 @@ static void descending_order(f64 *k, int32_t *ix, int n, int depth) {
  * J_r = 1 − (M − I_r) / (M + O_r), with M the class's target mass and I_r, O_r the target and
  * non-target mass among the first r pixels. Classes without target mass in a group are skipped
  * when present_only. Inputs: errors, target [G·P·C], valid [G·P]; outputs: weights [G·P·C]
- * (0 where not set) and counted [G·C] (1 for the classes that count). Scratch: kept and index
- * int32 [P], keys float64 [P].
+ * (0 where not set) and counted [G·C] (1 for the classes that count). Scratch: kept int32 [P]
+ * and order, P (key, index) pairs of 8 bytes.
  */
 EXPORT(lovasz_weights)
 void lovasz_weights(const f32 *errors, const f32 *target, const f32 *valid, int groups, int pixels,
                     int classes, int present_only, f32 *weights, f32 *counted, int32_t *kept,
-                    f64 *keys, int32_t *index) {
+                    pair *order) {
   for (int64_t j = 0; j < (int64_t)groups * pixels * classes; j++) weights[j] = 0;
   for (int j = 0; j < groups * classes; j++) counted[j] = 0;
   for (int g = 0; g < groups; g++) {
@@ -807,16 +797,16 @@ void lovasz_weights(const f32 *errors, const f32 *target, const f32 *valid, int 
     for (int c = 0; c < classes; c++) {
       f64 mass = 0;
       for (int j = 0; j < n; j++) {
-        keys[j] = errors[(int64_t)kept[j] * classes + c];
-        index[j] = j;
+        order[j].key = errors[(int64_t)kept[j] * classes + c];
+        order[j].index = j;
         mass += target[(int64_t)kept[j] * classes + c];
       }
       if (present_only && mass == 0) continue;
       counted[g * classes + c] = 1;
-      descending_order(keys, index, n, depth);
+      descending_order(order, n, depth);
       f64 inside = 0, outside = 0, previous = 0;
       for (int r = 0; r < n; r++) {
-        int64_t at = (int64_t)kept[index[r]] * classes + c;
+        int64_t at = (int64_t)kept[order[r].index] * classes + c;
         inside += target[at];
         outside += 1.0 - target[at];
         f64 jaccard = 1.0 - (mass - inside) / (mass + outside);

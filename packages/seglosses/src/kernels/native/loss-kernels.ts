@@ -97,8 +97,7 @@ export interface LossKernelExports {
     weights: number,
     counted: number,
     kept: number,
-    keys: number,
-    index: number,
+    order: number,
   ): void;
 }
 

@@ -39,8 +39,7 @@ export function lovaszWeights(
     weights: arena.reserve(errors.length * 4),
     counted: arena.reserve(groups * classes * 4),
     kept: arena.reserve(pixels * 4),
-    keys: arena.reserve(pixels * 8),
-    index: arena.reserve(pixels * 4),
+    order: arena.reserve(pixels * 8),
   };
   arena.commit();
   const floats = (offset: number, count: number) => new Float32Array(arena.buffer, offset, count);
@@ -58,8 +57,7 @@ export function lovaszWeights(
     at.weights,
     at.counted,
     at.kept,
-    at.keys,
-    at.index,
+    at.order,
   );
   return {
     weights: floats(at.weights, errors.length).slice(),
