@@ -816,3 +816,53 @@ void lovasz_weights(const f32 *errors, const f32 *target, const f32 *valid, int 
     }
   }
 }
+
+/* ------------------------------------------------------------------ TopK selection */
+
+/*
+ * Weights selecting the `count` largest of n scores (1 ≤ count ≤ n): 1 above the count-th
+ * largest score s_k, 0 below it, and (count − #above)/#tied for the entries equal to s_k, so
+ * that they sum to count whatever the ties (src/core/top-selection.ts is the reference). s_k is
+ * found by quickselect (median-of-three pivot) on `work`, a copy of the scores it permutes.
+ * Returns s_k.
+ */
+EXPORT(top_selection)
+f64 top_selection(const f32 *scores, int n, int count, f32 *work, f32 *weights) {
+  for (int i = 0; i < n; i++) work[i] = scores[i];
+  int k = n - count; /* the k-th smallest, 0-based */
+  int lo = 0, hi = n - 1;
+  while (hi > lo) {
+    int mid = lo + (hi - lo) / 2;
+    f32 t;
+    if (work[mid] < work[lo]) { t = work[mid]; work[mid] = work[lo]; work[lo] = t; }
+    if (work[hi] < work[lo]) { t = work[hi]; work[hi] = work[lo]; work[lo] = t; }
+    if (work[mid] < work[hi]) { t = work[mid]; work[mid] = work[hi]; work[hi] = t; }
+    f32 pivot = work[hi];
+    int i = lo - 1, j = hi;
+    for (;;) {
+      do i++;
+      while (work[i] < pivot);
+      do j--;
+      while (j > lo && work[j] > pivot);
+      if (i >= j) break;
+      t = work[i];
+      work[i] = work[j];
+      work[j] = t;
+    }
+    t = work[i];
+    work[i] = work[hi];
+    work[hi] = t;
+    if (i == k) break;
+    if (i < k) lo = i + 1;
+    else hi = i - 1;
+  }
+  f32 kth = work[k];
+  int above = 0, tied = 0;
+  for (int i = 0; i < n; i++) {
+    above += scores[i] > kth;
+    tied += scores[i] == kth;
+  }
+  f32 share = (f32)((f64)(count - above) / (f64)tied);
+  for (int i = 0; i < n; i++) weights[i] = scores[i] > kth ? 1.0f : scores[i] == kth ? share : 0.0f;
+  return kth;
+}

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { kthLargest, topSelection } from './top-selection.js';
+import { kthLargest, topSelection, topSelectionInJavaScript } from './top-selection.js';
 
 function seeded(seed: number): () => number {
   let s = seed >>> 0;
@@ -43,10 +43,35 @@ test('kthLargest rejects a count outside 1..n, naming it', () => {
 });
 
 test('topSelection keeps the largest entries and shares the weight among ties', () => {
-  assert.deepEqual(Array.from(topSelection([0.1, 0.9, 0.5, 0.7], 2)), [0, 1, 0, 1]);
+  assert.deepEqual(
+    Array.from(topSelection(Float32Array.from([0.1, 0.9, 0.5, 0.7]), 2)),
+    [0, 1, 0, 1],
+  );
   // Two places left for three entries tied at 0.5: 2/3 each; the weights sum to the count.
-  const tied = topSelection([0.9, 0.5, 0.5, 0.1, 0.5], 3);
+  const tied = topSelection(Float32Array.from([0.9, 0.5, 0.5, 0.1, 0.5]), 3);
   assert.deepEqual(Array.from(tied), [1, 2 / 3, 2 / 3, 0, 2 / 3].map(Math.fround));
   assert.ok(Math.abs(tied.reduce((a, b) => a + b, 0) - 3) < 1e-6);
-  assert.deepEqual(Array.from(topSelection([3, 3, 3], 3)), [1, 1, 1]);
+  assert.deepEqual(Array.from(topSelection(Float32Array.from([3, 3, 3]), 3)), [1, 1, 1]);
+});
+
+test('topSelection in WebAssembly equals the JavaScript form, ties included', () => {
+  const random = seeded(11);
+  for (const n of [1, 5, 17, 1000, 40000]) {
+    for (const levels of [0, 2, 7]) {
+      const scores = Float32Array.from({ length: n }, () =>
+        levels > 0 ? Math.floor(random() * levels) : random() * 4 - 1,
+      );
+      for (const count of new Set([1, Math.max(1, Math.floor(n / 10)), n])) {
+        assert.deepEqual(
+          topSelection(scores, count),
+          topSelectionInJavaScript(scores, count),
+          `n ${n}, levels ${levels}, count ${count}`,
+        );
+      }
+    }
+  }
+});
+
+test('topSelection rejects a count outside 1..n, naming it', () => {
+  assert.throws(() => topSelection(Float32Array.from([1, 2]), 3), /count must be an integer/);
 });

@@ -4,9 +4,11 @@
  * (count − #above) / #tied each — so the weights always sum to `count`, whatever the ties.
  *
  * The count-th largest is found by selection (Hoare's quickselect with a median-of-three
- * pivot, expected O(n)) on a float64 copy, instead of sorting: the TopK loss needs only the
- * threshold.
+ * pivot, expected O(n)) on a copy, instead of sorting: the TopK loss needs only the threshold.
+ * `topSelection` runs in WebAssembly (`top_selection` in native/loss-kernels.c) where it can,
+ * else in JavaScript ({@link topSelectionInJavaScript}); both give the same weights.
  */
+import { ownMemoryKernels } from '../kernels/native/loss-kernels.js';
 
 /** The count-th largest of `scores` (1 ≤ count ≤ length); NaN scores are not supported. */
 export function kthLargest(scores: ArrayLike<number>, count: number): number {
@@ -50,8 +52,30 @@ function swap(a: Float64Array, i: number, j: number): void {
   a[j] = t;
 }
 
-/** Weights 1 / shared / 0 selecting the `count` largest of `scores` (see the module comment). */
-export function topSelection(scores: ArrayLike<number>, count: number): Float32Array {
+/**
+ * Weights 1 / shared / 0 selecting the `count` largest of float32 `scores` (see the module
+ * comment).
+ */
+export function topSelection(scores: Float32Array, count: number): Float32Array {
+  const native = ownMemoryKernels();
+  const n = scores.length;
+  if (native === null || !(Number.isInteger(count) && count >= 1 && count <= n)) {
+    return topSelectionInJavaScript(scores, count);
+  }
+  const { exports, arena } = native;
+  const at = {
+    scores: arena.reserve(n * 4),
+    work: arena.reserve(n * 4),
+    out: arena.reserve(n * 4),
+  };
+  arena.commit();
+  new Float32Array(arena.buffer, at.scores, n).set(scores);
+  exports.top_selection(at.scores, n, count, at.work, at.out);
+  return new Float32Array(arena.buffer, at.out, n).slice();
+}
+
+/** {@link topSelection} in JavaScript: the fallback, and the reference of the tests. */
+export function topSelectionInJavaScript(scores: ArrayLike<number>, count: number): Float32Array {
   const kth = kthLargest(scores, count);
   let above = 0;
   let tied = 0;

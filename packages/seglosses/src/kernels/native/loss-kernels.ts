@@ -99,6 +99,7 @@ export interface LossKernelExports {
     kept: number,
     order: number,
   ): void;
+  top_selection(scores: number, n: number, count: number, work: number, weights: number): number;
 }
 
 const lossModule = new NativeModule<LossKernelExports>(lossKernelsBinary);

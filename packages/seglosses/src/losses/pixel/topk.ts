@@ -124,7 +124,7 @@ export const topk: LossDefinition<TopKOptions> = {
           classWeights: null,
           reduction: 'none',
         });
-        const scores = Float64Array.from(terms.dataSync());
+        const scores = Float32Array.from(terms.dataSync());
         let pool = terms.size;
         if (!options.countIgnored) {
           // Ignored pixels get −1 < every CE, so that they are never selected.
