@@ -245,6 +245,38 @@ def distance_map_ce(x, y, job):
     return (ce * (torch.from_numpy(phi) + 1)).sum() / valid.sum()
 
 
+def region_mutual_information(x, y, job):
+    # lambda 0.5, radius 3 (d = 9), 3x3 max-pool (stride 3, padding 1), alpha 5e-4, per-class
+    # sigmoid with P = sigmoid(x) * valid + 1e-6; the d x d statistics in float64
+    lam, r, alpha = 0.5, 3, 5e-4
+    d = r * r
+    b, c = x.shape[0], x.shape[1]
+    t, valid = one_hot(y, c)
+    bce = F.binary_cross_entropy_with_logits(x, t, reduction="none") * valid
+    bce_share = bce.sum((1, 2, 3)) * b / (valid.sum() + 1)
+    p = torch.sigmoid(x) * valid + 1e-6
+    pp = F.max_pool2d(p, 3, 3, 1)
+    tt = F.max_pool2d(t, 3, 3, 1)
+    h, w = pp.shape[2], pp.shape[3]
+    nh, nw = h - r + 1, w - r + 1
+
+    def neighbourhoods(m):
+        rows = [m[:, :, i : i + nh, j : j + nw] for i in range(r) for j in range(r)]
+        v = torch.stack(rows, 2).reshape(b, c, d, nh * nw).double()
+        return v - v.mean(3, keepdim=True)
+
+    pv, yv = neighbourhoods(pp), neighbourhoods(tt)
+    eye = torch.eye(d, dtype=torch.float64)
+    sigma_p = pv @ pv.transpose(2, 3) + alpha * eye
+    sigma_yp = yv @ pv.transpose(2, 3)
+    sigma_y = yv @ yv.transpose(2, 3)
+    m = sigma_y - sigma_yp @ torch.linalg.solve(sigma_p, sigma_yp.transpose(2, 3))
+    m = (m + m.transpose(2, 3)) / 2 + alpha * eye
+    half_log_det = torch.linalg.cholesky(m).diagonal(dim1=2, dim2=3).log().sum(2)
+    per_image = bce_share * lam + half_log_det.sum(1).float() * (1 - lam) / d
+    return per_image.mean()
+
+
 LOSSES = {
     "cross-entropy": cross_entropy,
     "cross-entropy (class weights)": weighted_cross_entropy,
@@ -260,6 +292,7 @@ LOSSES = {
     "focal-tversky": focal_tversky,
     "sensitivity-specificity": sensitivity_specificity,
     "robust-t": robust_t,
+    "region-mutual-information": region_mutual_information,
     "combo": combo,
     "exp-log": exp_log,
     "unified-focal": unified_focal,

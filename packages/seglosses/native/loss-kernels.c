@@ -866,3 +866,149 @@ f64 top_selection(const f32 *scores, int n, int count, f32 *work, f32 *weights) 
   for (int i = 0; i < n; i++) weights[i] = scores[i] > kth ? 1.0f : scores[i] == kth ? share : 0.0f;
   return kth;
 }
+
+/* ------------------------------------------------------------------ region mutual information */
+
+/* Cholesky factor L (lower, row-major d×d) of a; returns 0, or j + 1 when pivot j is not
+ * positive (the matrix is not positive definite). */
+static int cholesky64(const f64 *a, int d, f64 *l) {
+  for (int j = 0; j < d * d; j++) l[j] = 0;
+  for (int j = 0; j < d; j++) {
+    f64 pivot = a[j * d + j];
+    for (int k = 0; k < j; k++) pivot -= l[j * d + k] * l[j * d + k];
+    if (!(pivot > 0)) return j + 1;
+    f64 diagonal = __builtin_sqrt(pivot);
+    l[j * d + j] = diagonal;
+    for (int i = j + 1; i < d; i++) {
+      f64 sum = a[i * d + j];
+      for (int k = 0; k < j; k++) sum -= l[i * d + k] * l[j * d + k];
+      l[i * d + j] = sum / diagonal;
+    }
+  }
+  return 0;
+}
+
+/* Solves L Lᵀ x = b in place for the m columns of x (d×m, row-major). */
+static void cholesky_solve64(const f64 *l, int d, f64 *x, int m) {
+  for (int col = 0; col < m; col++) {
+    for (int i = 0; i < d; i++) {
+      f64 sum = x[i * m + col];
+      for (int k = 0; k < i; k++) sum -= l[i * d + k] * x[k * m + col];
+      x[i * m + col] = sum / l[i * d + i];
+    }
+    for (int i = d - 1; i >= 0; i--) {
+      f64 sum = x[i * m + col];
+      for (int k = i + 1; k < d; k++) sum -= l[k * d + i] * x[k * m + col];
+      x[i * m + col] = sum / l[i * d + i];
+    }
+  }
+}
+
+/*
+ * ½·log det(Σ_{Y|P} + αI) per (image, class) of the pooled maps probs and labels [B·h·w·C], and
+ * its gradient with respect to probs (src/losses/region/rmi-statistics.ts has the formula, the
+ * derivation ∂f/∂P = −Kᵀ·W·(Y − K·P) and the JavaScript reference; the arithmetic here follows
+ * it step for step). Outputs: values [B·C], gradient [B·h·w·C]. Scratch: 2·d·n + 9·d² + d
+ * float64 (d = r², n = (h − r + 1)(w − r + 1)). Returns 0, or the 1-based index of the first
+ * (image, class) whose matrix is not positive definite.
+ */
+EXPORT(rmi_terms)
+int rmi_terms(const f32 *probs, const f32 *labels, int batch, int h, int w, int classes,
+              int radius, f64 alpha, f32 *values, f32 *gradient, f64 *scratch) {
+  int d = radius * radius;
+  int nh = h - radius + 1, nw = w - radius + 1;
+  int n = nh * nw;
+  f64 *p = scratch, *y = p + (int64_t)d * n;
+  f64 *sigma_p = y + (int64_t)d * n, *sigma_yp = sigma_p + d * d, *sigma_y = sigma_yp + d * d;
+  f64 *kt = sigma_y + d * d, *m = kt + d * d, *factor = m + d * d, *inverse = factor + d * d;
+  f64 *ktw = inverse + d * d, *l_p = ktw + d * d, *e = l_p + d * d;
+  for (int64_t j = 0; j < (int64_t)batch * h * w * classes; j++) gradient[j] = 0;
+  for (int b = 0; b < batch; b++) {
+    for (int c = 0; c < classes; c++) {
+      /* Centred neighbourhood vectors: row k holds the (k / r, k % r) shift of every point. */
+      for (int k = 0; k < d; k++) {
+        int ki = k / radius, kj = k % radius;
+        f64 p_mean = 0, y_mean = 0;
+        f64 *pk = p + (int64_t)k * n, *yk = y + (int64_t)k * n;
+        for (int jr = 0; jr < nh; jr++) {
+          const int64_t row = ((int64_t)(b * h + jr + ki) * w + kj) * classes + c;
+          for (int jc = 0; jc < nw; jc++) {
+            int j = jr * nw + jc;
+            pk[j] = probs[row + (int64_t)jc * classes];
+            yk[j] = labels[row + (int64_t)jc * classes];
+            p_mean += pk[j];
+            y_mean += yk[j];
+          }
+        }
+        for (int j = 0; j < n; j++) {
+          pk[j] -= p_mean / n;
+          yk[j] -= y_mean / n;
+        }
+      }
+      for (int k = 0; k < d; k++) {
+        for (int l = 0; l < d; l++) {
+          const f64 *pk = p + (int64_t)k * n, *pl = p + (int64_t)l * n;
+          const f64 *yk = y + (int64_t)k * n, *yl = y + (int64_t)l * n;
+          f64 pp = 0, yp = 0, yy = 0;
+          for (int j = 0; j < n; j++) {
+            pp += pk[j] * pl[j];
+            yp += yk[j] * pl[j];
+            yy += yk[j] * yl[j];
+          }
+          sigma_p[k * d + l] = pp + (k == l ? alpha : 0);
+          sigma_yp[k * d + l] = yp;
+          sigma_y[k * d + l] = yy;
+        }
+      }
+      /* Kᵀ = (Σ_P + αI)⁻¹ Σ_{YP}ᵀ; M = Σ_Y − K Σ_{YP}ᵀ + αI (symmetrised). */
+      if (cholesky64(sigma_p, d, l_p)) return b * classes + c + 1;
+      for (int k = 0; k < d; k++) {
+        for (int l = 0; l < d; l++) kt[k * d + l] = sigma_yp[l * d + k];
+      }
+      cholesky_solve64(l_p, d, kt, d);
+      for (int k = 0; k < d; k++) {
+        for (int l = 0; l < d; l++) {
+          f64 explained = 0;
+          for (int q = 0; q < d; q++) explained += kt[q * d + k] * sigma_yp[l * d + q];
+          m[k * d + l] = sigma_y[k * d + l] - explained;
+        }
+      }
+      for (int k = 0; k < d; k++) {
+        for (int l = 0; l < k; l++) m[k * d + l] = m[l * d + k] = (m[k * d + l] + m[l * d + k]) / 2;
+        m[k * d + k] += alpha;
+      }
+      if (cholesky64(m, d, factor)) return b * classes + c + 1;
+      f64 half_log_det = 0;
+      for (int k = 0; k < d; k++) half_log_det += log64(factor[k * d + k]);
+      values[b * classes + c] = (f32)half_log_det;
+      /* ∂f/∂P = −Kᵀ W E with W = M⁻¹ and E = Y − K P. */
+      for (int k = 0; k < d * d; k++) inverse[k] = 0;
+      for (int k = 0; k < d; k++) inverse[k * d + k] = 1;
+      cholesky_solve64(factor, d, inverse, d);
+      for (int k = 0; k < d; k++) {
+        for (int l = 0; l < d; l++) {
+          f64 sum = 0;
+          for (int q = 0; q < d; q++) sum += kt[k * d + q] * inverse[q * d + l];
+          ktw[k * d + l] = sum;
+        }
+      }
+      for (int jr = 0; jr < nh; jr++) {
+        for (int jc = 0; jc < nw; jc++) {
+          int j = jr * nw + jc;
+          for (int k = 0; k < d; k++) {
+            f64 fitted = 0;
+            for (int q = 0; q < d; q++) fitted += kt[q * d + k] * p[(int64_t)q * n + j];
+            e[k] = y[(int64_t)k * n + j] - fitted;
+          }
+          for (int k = 0; k < d; k++) {
+            f64 g = 0;
+            for (int q = 0; q < d; q++) g -= ktw[k * d + q] * e[q];
+            int64_t at = ((int64_t)(b * h + jr + k / radius) * w + jc + k % radius) * classes + c;
+            gradient[at] = (f32)((f64)gradient[at] + g);
+          }
+        }
+      }
+    }
+  }
+  return 0;
+}

@@ -100,6 +100,19 @@ export interface LossKernelExports {
     order: number,
   ): void;
   top_selection(scores: number, n: number, count: number, work: number, weights: number): number;
+  rmi_terms(
+    probs: number,
+    labels: number,
+    batch: number,
+    h: number,
+    w: number,
+    classes: number,
+    radius: number,
+    alpha: number,
+    values: number,
+    gradient: number,
+    scratch: number,
+  ): number;
 }
 
 const lossModule = new NativeModule<LossKernelExports>(lossKernelsBinary);

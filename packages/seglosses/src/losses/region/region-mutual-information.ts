@@ -135,13 +135,15 @@ export const regionMutualInformation: LossDefinition<RmiOptions> = {
       // Binary cross-entropy with logits, softplus(x) − x·t, written as
       // t·softplus(−x) + (1 − t)·softplus(x) (equal, as softplus(−x) = softplus(x) − x) so that
       // its gradient σ(x) − t = −t·σ(−x) + (1 − t)·σ(x) has no cancellation when σ(x) ≈ t.
-      const bce = tf.mul(
-        tf.add(
-          tf.mul(target, tf.softplus(tf.neg(logits))),
-          tf.mul(tf.sub(1, target), tf.softplus(logits)),
-        ),
-        valid,
-      );
+      // With integer labels t ∈ {0, 1}, and then the two terms are one softplus((1 − 2t)·x).
+      const perElement =
+        input.labels !== null
+          ? tf.softplus(tf.mul(logits, tf.sub(1, tf.mul(target, 2))))
+          : tf.add(
+              tf.mul(target, tf.softplus(tf.neg(logits))),
+              tf.mul(tf.sub(1, target), tf.softplus(logits)),
+            );
+      const bce = tf.mul(perElement, valid);
       const validCount = tf.sum(valid);
       const bceShare = tf.div(tf.mul(tf.sum(bce, [1, 2, 3]), b), tf.add(validCount, 1));
       const probs = tf.add(tf.mul(input.probs, valid), probabilityFloor) as tf.Tensor4D;

@@ -15,7 +15,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
+import { SeglossesError } from '../../core/errors.js';
 import { cholesky, choleskyInverse, choleskySolve } from '../../core/spd-matrix.js';
+import { ownMemoryKernels } from '../../kernels/native/loss-kernels.js';
 import { unaryCustomGrad } from '../../core/stable-activations.js';
 
 /** Added to the diagonals of Σ_P and Σ_{Y|P} (the reference's _POS_ALPHA). */
@@ -23,8 +25,10 @@ export const rmiAlpha = 5e-4;
 
 /**
  * k×k max-pool, stride k, padding ⌊k/2⌋, floor mode (PyTorch's F.max_pool2d) of a non-negative
- * `[B,H,W,C]` tensor. Among equal values the first in row-major window order takes the
- * gradient, as in PyTorch: tf.maximum passes ties to its first argument, the running maximum.
+ * `[B,H,W,C]` tensor: the values from tfjs's 'valid' max-pool of the padded tensor (−1 never
+ * wins against the non-negative inputs, as PyTorch skips padded cells); the gradient goes to
+ * the first maximum of each window in row-major order, as in PyTorch — computed here, because
+ * backends differ on ties (pooled targets and floored probabilities have many).
  */
 export function maxPool(x: tf.Tensor4D, k: number): tf.Tensor4D {
   if (k === 1) return x;
@@ -32,7 +36,6 @@ export function maxPool(x: tf.Tensor4D, k: number): tf.Tensor4D {
   const pad = Math.floor(k / 2);
   const oh = Math.floor((h + 2 * pad - k) / k) + 1;
   const ow = Math.floor((w + 2 * pad - k) / k) + 1;
-  // −1 padding never wins against the non-negative inputs (PyTorch skips padded cells).
   const bottom = Math.max(0, oh * k - pad - h);
   const right = Math.max(0, ow * k - pad - w);
   const padding: [number, number][] = [
@@ -41,25 +44,98 @@ export function maxPool(x: tf.Tensor4D, k: number): tf.Tensor4D {
     [pad, right],
     [0, 0],
   ];
-  const padded = tf.pad(x, padding, -1);
-  const rows = tf.reshape(tf.slice(padded, 0, [b, oh * k, ow * k, c]), [b * oh, k, ow * k, c]);
-  let best: tf.Tensor | undefined;
-  for (let dy = 0; dy < k; dy++) {
-    const rowShape = [b * oh, ow, k, c];
-    const row = tf.reshape(tf.slice(rows, [0, dy, 0, 0], [b * oh, 1, ow * k, c]), rowShape);
-    for (let dx = 0; dx < k; dx++) {
-      const cell = tf.slice(row, [0, 0, dx, 0], [b * oh, ow, 1, c]);
-      best = best === undefined ? cell : tf.maximum(best, cell);
-    }
-  }
-  return tf.reshape(best as tf.Tensor, [b, oh, ow, c]);
+  const op = unaryCustomGrad((input: tf.Tensor, save: tf.GradSaveFunc) => {
+    const padded = tf.pad(input, padding, -1) as tf.Tensor4D;
+    save([padded]);
+    return {
+      value: tf.maxPool(padded, k, k, 'valid'),
+      gradFunc: (dy: tf.Tensor, [saved]: tf.Tensor[]) => {
+        const values = saved.dataSync();
+        const upstream = dy.dataSync();
+        const gradient = new Float32Array(b * h * w * c);
+        const ph = h + pad + bottom;
+        const pw = w + pad + right;
+        for (let n = 0; n < b; n++) {
+          for (let i = 0; i < oh; i++) {
+            for (let j = 0; j < ow; j++) {
+              for (let ch = 0; ch < c; ch++) {
+                let best = -Infinity;
+                let at = -1;
+                for (let di = 0; di < k; di++) {
+                  for (let dj = 0; dj < k; dj++) {
+                    const v = values[((n * ph + i * k + di) * pw + j * k + dj) * c + ch];
+                    if (v > best) {
+                      best = v;
+                      at = (i * k + di - pad) * w + (j * k + dj - pad);
+                    }
+                  }
+                }
+                gradient[(n * h * w + at) * c + ch] += upstream[((n * oh + i) * ow + j) * c + ch];
+              }
+            }
+          }
+        }
+        return tf.tensor4d(gradient, [b, h, w, c]);
+      },
+    };
+  });
+  return op(x) as tf.Tensor4D;
 }
 
 /**
  * ½·log det(Σ_{Y|P} + αI) per (image, class) of pooled maps `[B,h,w,C]`, and its gradient with
- * respect to the pooled probabilities (same layout), in float64.
+ * respect to the pooled probabilities (same layout), in float64: by the WebAssembly kernel
+ * `rmi_terms` (native/loss-kernels.c, the same steps) where it runs, else in JavaScript.
  */
-function rmiTerms(
+export function rmiTerms(
+  probs: Float32Array,
+  labels: Float32Array,
+  dims: number[],
+  radius: number,
+): { values: Float32Array; gradient: Float32Array } {
+  const native = ownMemoryKernels();
+  if (native === null) return rmiTermsInJavaScript(probs, labels, dims, radius);
+  const [batch, h, w, classes] = dims;
+  const d = radius * radius;
+  const n = (h - radius + 1) * (w - radius + 1);
+  const { exports, arena } = native;
+  const at = {
+    probs: arena.reserve(probs.length * 4),
+    labels: arena.reserve(labels.length * 4),
+    values: arena.reserve(batch * classes * 4),
+    gradient: arena.reserve(probs.length * 4),
+    scratch: arena.reserve((2 * d * n + 9 * d * d + d) * 8),
+  };
+  arena.commit();
+  new Float32Array(arena.buffer, at.probs, probs.length).set(probs);
+  new Float32Array(arena.buffer, at.labels, labels.length).set(labels);
+  const failed = exports.rmi_terms(
+    at.probs,
+    at.labels,
+    batch,
+    h,
+    w,
+    classes,
+    radius,
+    rmiAlpha,
+    at.values,
+    at.gradient,
+    at.scratch,
+  );
+  if (failed > 0) {
+    const image = Math.floor((failed - 1) / classes);
+    throw new SeglossesError(
+      `cholesky: matrix is not positive definite (image ${image}, class ${(failed - 1) % classes})`,
+    );
+  }
+  return {
+    values: new Float32Array(arena.buffer, at.values, batch * classes).slice(),
+    gradient: new Float32Array(arena.buffer, at.gradient, probs.length).slice(),
+  };
+}
+
+/** {@link rmiTerms} in JavaScript: the fallback, and the reference of the tests. */
+export function rmiTermsInJavaScript(
   probs: Float32Array,
   labels: Float32Array,
   [batch, h, w, classes]: number[],
