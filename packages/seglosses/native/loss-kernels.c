@@ -297,10 +297,14 @@ void softmax_cross_entropy(const f32 *x, const int32_t *y, int n, int classes, c
   int all_in_range = exponentials(x, p, n * classes);
   /* Plain (weighted) cross-entropy with no saturated row: the row loop leaves r = O/e_t in
    * terms[i] and the logarithms are taken four at a time afterwards. */
-  int plain = all_in_range && kappa == 1 && eps == 0;
+  /* Plain (weighted) cross-entropy: term = w·L, coef = w, straight from the logarithms. */
+  int plain = kappa == 1 && eps == 0;
   for (int c = 0; c < classes; c++) plain &= gammas[c] == 0;
   f64 sum_terms = 0;
   f64 sum_weights = 0;
+  /* Pass 1, per row: the softmax, and r = O/e_t in terms[i] for log1p_f32x4 (a ratio beyond
+   * float32's range, or a row whose e_t underflowed, keeps L itself, negated); coef[i] holds w
+   * (plain) or q = 1 − p_t for pass 3. */
   for (int i = 0; i < n; i++) {
     const f32 *xr = x + (int64_t)i * classes;
     f32 *pr = p + (int64_t)i * classes;
@@ -320,16 +324,39 @@ void softmax_cross_entropy(const f32 *x, const int32_t *y, int n, int classes, c
     f64 inv = 1.0 / (others + target);
     scale_row(pr, classes, inv);
     if (w == 0) continue;
-    if (plain) {
-      f64 ratio = others / target;
-      /* A ratio beyond float32's range keeps its logarithm, negated, for log1p_f32x4. */
-      terms[i] = ratio < 1e30 ? (f32)ratio : (f32)-log1p64(ratio);
-      coef[i] = (f32)w;
-      continue;
-    }
-    f64 loss = target > 0 ? log1p64(others / target) : log64(others) + row_max(xr, classes) - xr[t];
-    f64 q = others * inv;
-    f64 pt = target * inv;
+    f64 ratio = target > 0 ? others / target : __builtin_inf();
+    if (ratio < 1e30) terms[i] = (f32)ratio;
+    else if (target > 0) terms[i] = (f32)-log1p64(ratio);
+    else terms[i] = (f32)-(log64(others) + row_max(xr, classes) - xr[t]);
+    coef[i] = plain ? (f32)w : (f32)(others * inv);
+  }
+  /* Pass 2: the logarithms L = log1p(r), four at a time (times w when plain). */
+  int j = 0;
+  for (; j + 4 <= n; j += 4) {
+    v128_t v = log1p_f32x4(wasm_v128_load(terms + j));
+    if (plain) v = wasm_f32x4_mul(v, wasm_v128_load(coef + j));
+    wasm_v128_store(terms + j, v);
+  }
+  for (; j < n; j++) {
+    f64 r = terms[j];
+    f64 loss = r < 0 ? -r : log1p64(r);
+    terms[j] = (f32)(plain ? coef[j] * loss : loss);
+  }
+  if (plain) {
+    for (int i = 0; i < n; i++) sum_terms += terms[i];
+    sums[0] = sum_terms;
+    sums[1] = sum_weights;
+    return;
+  }
+  /* Pass 3 (focal, powered or clamped terms), per row: term and coef from L, q and p_t. */
+  for (int i = 0; i < n; i++) {
+    int t = y[i];
+    if ((has_ignore && t == ignore) || t < 0 || t >= classes) continue;
+    f64 w = weights[t];
+    if (w == 0) continue;
+    f64 loss = terms[i];
+    f64 q = coef[i];
+    f64 pt = p[(int64_t)i * classes + t];
     int clamped = 0;
     if (eps > 0 && pt < eps) {
       pt = eps;
@@ -357,18 +384,6 @@ void softmax_cross_entropy(const f32 *x, const int32_t *y, int n, int classes, c
     terms[i] = (f32)term;
     coef[i] = (f32)(w * m);
     sum_terms += term;
-  }
-  if (plain) {
-    int j = 0;
-    for (; j + 4 <= n; j += 4) {
-      v128_t v = wasm_f32x4_mul(log1p_f32x4(wasm_v128_load(terms + j)), wasm_v128_load(coef + j));
-      wasm_v128_store(terms + j, v);
-    }
-    for (; j < n; j++) {
-      f64 r = terms[j];
-      terms[j] = (f32)(coef[j] * (r < 0 ? -r : log1p64(r)));
-    }
-    for (int i = 0; i < n; i++) sum_terms += terms[i];
   }
   sums[0] = sum_terms;
   sums[1] = sum_weights;
