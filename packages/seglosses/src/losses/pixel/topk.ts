@@ -138,7 +138,9 @@ export const topk: LossDefinition<TopKOptions> = {
         }
         const count = Math.min(terms.size, Math.max(1, Math.floor((pool * options.k) / 100)));
         const selection = tf.tensor(topSelection(scores, count), terms.shape);
-        return reduceTerms(terms, options.reduction, selection);
+        if (options.reduction !== 'mean') return reduceTerms(terms, options.reduction, selection);
+        // The selection weights sum to `count` by construction: the mean needs no second sum.
+        return tf.div(tf.sum(tf.mul(terms, selection)), count);
       }
       const valid = tf.squeeze(input.valid, [3]);
       const target = input.target;
