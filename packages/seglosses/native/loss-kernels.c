@@ -580,13 +580,6 @@ void softmax_overlap_grad(const f32 *p, const int32_t *y, const f32 *dstats, int
   f64 *dconfusion = acc + 4 * classes;
   for (int c = 0; c < classes; c++) zero[c] = 0;
   for (int b = 0; b < batch; b++) {
-    if (confusion) {
-      for (int t = 0; t < classes; t++) {
-        for (int c = 0; c < classes; c++) {
-          dconfusion[t * classes + c] = dstats[(STATS + t) * plane + b * classes + c];
-        }
-      }
-    }
     for (int c = 0; c < classes; c++) {
       int at = b * classes + c;
       f64 g_pm = dstats[PM * plane + at], g_fp = dstats[FP * plane + at];
@@ -594,6 +587,16 @@ void softmax_overlap_grad(const f32 *p, const int32_t *y, const f32 *dstats, int
       slope[c] = (squared ? 2.0 * g_pm : 0.0) + 2.0 * dstats[FP2 * plane + at];
       own[c] = dstats[TP * plane + at] - g_fp - dstats[FN * plane + at];
     }
+    if (confusion) {
+      /* Row t: base plus G_S[t, ·], the g_c of a pixel labelled t before its slope term. */
+      for (int t = 0; t < classes; t++) {
+        for (int c = 0; c < classes; c++) {
+          dconfusion[t * classes + c] = base[c] + dstats[(STATS + t) * plane + b * classes + c];
+        }
+      }
+    }
+    int sloped = 0;
+    for (int c = 0; c < classes; c++) sloped |= slope[c] != 0;
     for (int i = b * pixels; i < (b + 1) * pixels; i++) {
       const f32 *pr = p + (int64_t)i * classes;
       f32 *out = dx + (int64_t)i * classes;
@@ -603,23 +606,24 @@ void softmax_overlap_grad(const f32 *p, const int32_t *y, const f32 *dstats, int
         continue;
       }
       int labelled = t >= 0 && t < classes;
-      /* G_S of this pixel's label: added to every g_c (zeros when there is none). */
-      const f64 *extra = confusion && labelled ? dconfusion + t * classes : zero;
+      /* base, plus the G_S row of this pixel's label when there is one. */
+      const f64 *fixed = confusion && labelled ? dconfusion + t * classes : base;
       if (clip > 0) {
-        overlap_grad_row_clipped(pr, out, classes, labelled ? t : -1, base, slope, own, extra,
+        overlap_grad_row_clipped(pr, out, classes, labelled ? t : -1, fixed, slope, own, zero,
                                  dstats + b * classes, plane, clip);
         continue;
       }
-      /* Two lanes of float64 at a time: g_c = base_c + p_c slope_c for every c ≠ t (the
-       * target's lane masked out of the sums), then p_t g_t and p_t added on their own — the
+      /* Two lanes of float64 at a time: g_c = fixed_c + p_c slope_c for every c ≠ t (fixed:
+       * base plus this label's G_S row; the slope term only when some slope is non-zero), the
+       * target's lane masked out of the sums; then p_t g_t and p_t added on their own — the
        * same sums as one class at a time, so ḡ = g_t exactly when the others vanish. */
       v128_t dot2 = wasm_f64x2_splat(0.0), total2 = wasm_f64x2_splat(0.0);
       int c = 0;
       for (; c + 2 <= classes; c += 2) {
         v128_t keep = wasm_i64x2_make(-(int64_t)(c != t), -(int64_t)(c + 1 != t));
         v128_t v = wasm_v128_and(wasm_f64x2_promote_low_f32x4(wasm_v128_load64_zero(pr + c)), keep);
-        v128_t g = wasm_f64x2_add(wasm_f64x2_add(wasm_v128_load(base + c), wasm_v128_load(extra + c)),
-                                  wasm_f64x2_mul(v, wasm_v128_load(slope + c)));
+        v128_t g = wasm_v128_load(fixed + c);
+        if (sloped) g = wasm_f64x2_add(g, wasm_f64x2_mul(v, wasm_v128_load(slope + c)));
         dot2 = wasm_f64x2_add(dot2, wasm_f64x2_mul(v, g));
         total2 = wasm_f64x2_add(total2, v);
       }
@@ -627,7 +631,7 @@ void softmax_overlap_grad(const f32 *p, const int32_t *y, const f32 *dstats, int
       f64 total = wasm_f64x2_extract_lane(total2, 0) + wasm_f64x2_extract_lane(total2, 1);
       for (; c < classes; c++) {
         f64 v = c == t ? 0.0 : (f64)pr[c];
-        dot += v * (base[c] + extra[c] + v * slope[c]);
+        dot += v * (fixed[c] + v * slope[c]);
         total += v;
       }
       f64 g_t = 0;
@@ -635,7 +639,7 @@ void softmax_overlap_grad(const f32 *p, const int32_t *y, const f32 *dstats, int
         f64 pt = pr[t];
         int at = b * classes + t;
         f64 others = sum_others(pr, classes, t);
-        g_t = base[t] + extra[t] + pt * slope[t] - 2.0 * pt * dstats[FP2 * plane + at] + own[t] -
+        g_t = fixed[t] + pt * slope[t] - 2.0 * pt * dstats[FP2 * plane + at] + own[t] -
               2.0 * others * dstats[FN2 * plane + at];
         dot += pt * g_t;
         total += pt;
@@ -644,14 +648,14 @@ void softmax_overlap_grad(const f32 *p, const int32_t *y, const f32 *dstats, int
       v128_t mean2 = wasm_f64x2_splat(mean);
       for (c = 0; c + 2 <= classes; c += 2) {
         v128_t v = wasm_f64x2_promote_low_f32x4(wasm_v128_load64_zero(pr + c));
-        v128_t g = wasm_f64x2_add(wasm_f64x2_add(wasm_v128_load(base + c), wasm_v128_load(extra + c)),
-                                  wasm_f64x2_mul(v, wasm_v128_load(slope + c)));
+        v128_t g = wasm_v128_load(fixed + c);
+        if (sloped) g = wasm_f64x2_add(g, wasm_f64x2_mul(v, wasm_v128_load(slope + c)));
         v128_t d = wasm_f32x4_demote_f64x2_zero(wasm_f64x2_mul(v, wasm_f64x2_sub(g, mean2)));
         wasm_v128_store64_lane(out + c, d, 0);
       }
       for (; c < classes; c++) {
         f64 v = pr[c];
-        out[c] = (f32)(v * (base[c] + extra[c] + v * slope[c] - mean));
+        out[c] = (f32)(v * (fixed[c] + v * slope[c] - mean));
       }
       if (labelled) out[t] = (f32)(pr[t] * (g_t - mean));
     }
