@@ -1031,3 +1031,34 @@ int rmi_terms(const f32 *probs, const f32 *labels, int batch, int h, int w, int 
   }
   return 0;
 }
+
+/* ------------------------------------------------------------------ binary cross-entropy */
+
+/*
+ * Binary cross-entropy with logits for binary targets t ∈ {0, 1}, four at a time:
+ * ℓ = softplus(z) with z = (1 − 2t)·x, i.e. softplus(x) − t·x without its cancellation, as
+ * max(z, 0) + log1p(e^−|z|); and its derivative ∂ℓ/∂x = (1 − 2t)·σ(z), with σ(z) = 1/(1 + e)
+ * for z ≥ 0 and e/(1 + e) otherwise (e = e^−|z|), both accurate in the tails. Outputs: terms
+ * and slope [n].
+ */
+EXPORT(binary_cross_entropy)
+void binary_cross_entropy(const f32 *x, const f32 *t, int n, f32 *terms, f32 *slope) {
+  const v128_t one = wasm_f32x4_splat(1.0f), zero = wasm_f32x4_splat(0.0f);
+  int j = 0;
+  for (; j + 4 <= n; j += 4) {
+    v128_t sign = wasm_f32x4_sub(one, wasm_f32x4_add(wasm_v128_load(t + j), wasm_v128_load(t + j)));
+    v128_t z = wasm_f32x4_mul(sign, wasm_v128_load(x + j));
+    v128_t e = exp_f32x4(wasm_f32x4_neg(wasm_f32x4_abs(z)));
+    v128_t up = wasm_f32x4_ge(z, zero);
+    wasm_v128_store(terms + j, wasm_f32x4_add(wasm_f32x4_pmax(z, zero), log1p_f32x4(e)));
+    v128_t sigma = wasm_f32x4_div(wasm_v128_bitselect(one, e, up), wasm_f32x4_add(one, e));
+    wasm_v128_store(slope + j, wasm_f32x4_mul(sign, sigma));
+  }
+  for (; j < n; j++) {
+    f64 sign = 1.0 - 2.0 * t[j];
+    f64 z = sign * x[j];
+    f64 e = exp64(-(z < 0 ? -z : z));
+    terms[j] = (f32)((z > 0 ? z : 0.0) + log1p64(e));
+    slope[j] = (f32)(sign * (z >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e)));
+  }
+}

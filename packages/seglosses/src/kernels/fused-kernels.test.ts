@@ -70,6 +70,7 @@ const inputs = {
   // In float32's exp range, but Σ_{c≠t} e_c / e_t can exceed float32's (up to e^150).
   wide: randomInputs(small, 7, 75),
   moderate: randomInputs(small, 8, 10),
+  pooled: randomInputs([2, 12, 15, 3], 9, 6),
 };
 
 const crossEntropyCases: FusedCase[] = [
@@ -172,6 +173,8 @@ const pixelTermCases: FusedCase[] = [
 
 /** Losses built on the overlap kernel's second-order sums, its clamp or its confusion matrix. */
 const secondOrderCases: FusedCase[] = [
+  // The binary cross-entropy kernel (its BCE term); the statistics are the same either way.
+  { name: 'default', loss: 'region-mutual-information', options: {}, input: inputs.pooled },
   { name: 'default', loss: 'generalized-wasserstein-dice', options: {}, input: inputs.mixed },
   {
     name: "weighting 'GDL', a distance matrix, logits ±100",

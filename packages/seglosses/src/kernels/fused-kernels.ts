@@ -17,6 +17,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
+import { binaryCrossEntropyForward, binaryCrossEntropyKernel } from './binary-cross-entropy.js';
 import { fusableBackends } from './kernel-backend.js';
 import { lossKernelsAvailable } from './native/loss-kernels.js';
 import {
@@ -42,6 +43,7 @@ const kernels: ReadonlyMap<string, FusedKernel> = new Map<string, FusedKernel>([
   [softmaxCrossEntropyGradKernel, softmaxCrossEntropyBackward],
   [softmaxOverlapKernel, softmaxOverlapForward],
   [softmaxOverlapGradKernel, softmaxOverlapBackward],
+  [binaryCrossEntropyKernel, binaryCrossEntropyForward],
 ]);
 
 let enabled = true;

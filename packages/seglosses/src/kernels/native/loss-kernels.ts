@@ -100,6 +100,7 @@ export interface LossKernelExports {
     order: number,
   ): void;
   top_selection(scores: number, n: number, count: number, work: number, weights: number): number;
+  binary_cross_entropy(x: number, t: number, n: number, terms: number, slope: number): void;
   rmi_terms(
     probs: number,
     labels: number,

@@ -20,6 +20,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { notSupported } from '../../core/errors.js';
+import { fusedBinaryCrossEntropy } from '../../kernels/binary-cross-entropy.js';
+import { fusedKernelsActive } from '../../kernels/fused-kernels.js';
 import { commonOptions } from '../options.js';
 import type { Activation, Reduction } from '../options.js';
 import { reduceTerms } from '../reduce.js';
@@ -136,13 +138,15 @@ export const regionMutualInformation: LossDefinition<RmiOptions> = {
       // t·softplus(−x) + (1 − t)·softplus(x) (equal, as softplus(−x) = softplus(x) − x) so that
       // its gradient σ(x) − t = −t·σ(−x) + (1 − t)·σ(x) has no cancellation when σ(x) ≈ t.
       // With integer labels t ∈ {0, 1}, and then the two terms are one softplus((1 − 2t)·x).
-      const perElement =
-        input.labels !== null
-          ? tf.softplus(tf.mul(logits, tf.sub(1, tf.mul(target, 2))))
-          : tf.add(
-              tf.mul(target, tf.softplus(tf.neg(logits))),
-              tf.mul(tf.sub(1, target), tf.softplus(logits)),
-            );
+      const binary = input.labels !== null;
+      const perElement = binary
+        ? fusedKernelsActive()
+          ? fusedBinaryCrossEntropy(logits, target)
+          : tf.softplus(tf.mul(logits, tf.sub(1, tf.mul(target, 2))))
+        : tf.add(
+            tf.mul(target, tf.softplus(tf.neg(logits))),
+            tf.mul(tf.sub(1, target), tf.softplus(logits)),
+          );
       const bce = tf.mul(perElement, valid);
       const validCount = tf.sum(valid);
       const bceShare = tf.div(tf.mul(tf.sum(bce, [1, 2, 3]), b), tf.add(validCount, 1));
