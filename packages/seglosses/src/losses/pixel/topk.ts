@@ -124,9 +124,11 @@ export const topk: LossDefinition<TopKOptions> = {
           classWeights: null,
           reduction: 'none',
         });
-        const scores = Float32Array.from(terms.dataSync());
+        // Read only (topSelection copies): the cpu backend hands out its own array here.
+        let scores = terms.dataSync() as Float32Array;
         let pool = terms.size;
         if (!options.countIgnored) {
+          scores = scores.slice();
           // Ignored pixels get −1 < every CE, so that they are never selected.
           const keep = input.valid.dataSync();
           pool = 0;
