@@ -22,6 +22,7 @@ export { bibliography, cite } from './core/bibliography.js';
 export type { BibKey, Reference } from './core/bibliography.js';
 export { setLogSink } from './core/logger.js';
 export { fusedKernelsActive, setFusedKernels } from './kernels/fused-kernels.js';
+export { prepareNativeKernels } from './kernels/native/prepare.js';
 export type { LogLevel, LogSink } from './core/logger.js';
 export * from './metrics/index.js';
 export * from './geometry/index.js';

@@ -43,6 +43,11 @@ export function nativeDistanceTransformAvailable(): boolean {
   return edtModule.available();
 }
 
+/** Compiles the module asynchronously (see `NativeModule.prepare`). */
+export function prepareNativeDistanceTransform(): Promise<boolean> {
+  return edtModule.prepare();
+}
+
 /**
  * Distances (`root`) or squared distances of every element of `grid` to the nearest site: the
  * zeros of `mask`, or, when `mask` is null, the zeros of `values` (0 at the sites and ∞

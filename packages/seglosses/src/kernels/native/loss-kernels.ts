@@ -123,6 +123,11 @@ export function lossKernelsAvailable(): boolean {
   return lossModule.available();
 }
 
+/** Compiles the loss kernels asynchronously (see `NativeModule.prepare`). */
+export function prepareLossKernels(): Promise<boolean> {
+  return lossModule.prepare();
+}
+
 /**
  * The kernels on a memory of their own, for callers holding plain typed arrays (they lay out
  * and copy with an {@link Arena}); null where the module cannot run.

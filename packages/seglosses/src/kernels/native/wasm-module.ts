@@ -4,9 +4,10 @@
  * first time it is asked for, and instantiated once per linear memory it runs on — the modules
  * import their memory and write nothing in it but what their pointer arguments name.
  *
- * Where WebAssembly or its SIMD instructions are missing (or a browser refuses to compile
- * synchronously on its main thread), `available()` is false and the callers use their
- * JavaScript or composed form.
+ * Where WebAssembly or its SIMD instructions are missing, `available()` is false and the
+ * callers use their JavaScript or composed form. Browsers refuse to compile a module of this
+ * size synchronously on their main thread: there `prepare()` (exported as
+ * `prepareNativeKernels()`) compiles it asynchronously first, after which `available()` is true.
  */
 
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
@@ -26,6 +27,24 @@ export class NativeModule<Exports extends { readonly __heap_base: WebAssembly.Gl
   private own: WebAssembly.Memory | null = null;
 
   constructor(private readonly base64: string) {}
+
+  /**
+   * Compiles the module asynchronously (where synchronous compilation is not allowed, e.g. on a
+   * browser's main thread); resolves to whether it runs here. Harmless when already compiled.
+   */
+  async prepare(): Promise<boolean> {
+    if (this.compiled === undefined || this.compiled === null) {
+      try {
+        this.compiled = await WebAssembly.compile(decodeBase64(this.base64));
+        this.instanceOn(this.ownMemory());
+        this.error = null;
+      } catch (error) {
+        this.error = error;
+        this.compiled = null;
+      }
+    }
+    return this.compiled !== null;
+  }
 
   /** Whether the module runs here (compiling it the first time). */
   available(): boolean {
