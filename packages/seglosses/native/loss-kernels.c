@@ -302,9 +302,9 @@ void softmax_cross_entropy(const f32 *x, const int32_t *y, int n, int classes, c
   for (int c = 0; c < classes; c++) plain &= gammas[c] == 0;
   f64 sum_terms = 0;
   f64 sum_weights = 0;
-  /* Pass 1, per row: the softmax, and r = O/e_t in terms[i] for log1p_f32x4 (a ratio beyond
-   * float32's range, or a row whose e_t underflowed, keeps L itself, negated); coef[i] holds w
-   * (plain) or q = 1 − p_t for pass 3. */
+  /* Pass 1, per row: the softmax, and r = O/e_t in terms[i] for log1p_f32x4 (a saturated row,
+   * or a ratio beyond float32's range, keeps L itself, negated); coef[i] holds w (plain) or
+   * q = 1 − p_t for pass 3. */
   for (int i = 0; i < n; i++) {
     const f32 *xr = x + (int64_t)i * classes;
     f32 *pr = p + (int64_t)i * classes;
@@ -318,16 +318,26 @@ void softmax_cross_entropy(const f32 *x, const int32_t *y, int n, int classes, c
     }
     f64 w = weights[t];
     sum_weights += counts[t];
-    if (!all_in_range && !row_in_range(pr, classes)) exact_row(xr, pr, classes);
+    int exact = !all_in_range && !row_in_range(pr, classes);
+    if (exact) exact_row(xr, pr, classes);
     f64 others = sum_others(pr, classes, t);
     f64 target = pr[t];
     f64 inv = 1.0 / (others + target);
     scale_row(pr, classes, inv);
     if (w == 0) continue;
-    f64 ratio = target > 0 ? others / target : __builtin_inf();
-    if (ratio < 1e30) terms[i] = (f32)ratio;
-    else if (target > 0) terms[i] = (f32)-log1p64(ratio);
-    else terms[i] = (f32)-(log64(others) + row_max(xr, classes) - xr[t]);
+    if (exact) {
+      /* A saturated row: L and q from the logits in float64 (the float32 e_t of a target far
+       * below the row's maximum is subnormal or 0), L kept negated for log1p_f32x4. */
+      f64 top = row_max(xr, classes), o = 0;
+      for (int c = 0; c < classes; c++) o += c == t ? 0.0 : exp64((f64)xr[c] - top);
+      f64 e = exp64((f64)xr[t] - top);
+      f64 loss = e > 0 ? log1p64(o / e) : log64(o) + top - xr[t];
+      terms[i] = (f32)-loss;
+      coef[i] = plain ? (f32)w : (f32)(o / (o + e));
+      continue;
+    }
+    f64 ratio = others / target;
+    terms[i] = ratio < 1e30 ? (f32)ratio : (f32)-log1p64(ratio);
     coef[i] = plain ? (f32)w : (f32)(others * inv);
   }
   /* Pass 2: the logarithms L = log1p(r), four at a time (times w when plain). */

@@ -111,6 +111,12 @@ const crossEntropyCases: FusedCase[] = [
   },
   { name: '19 classes', loss: 'cross-entropy', options: {}, input: inputs.manyClasses },
   { name: 'logits ±75', loss: 'cross-entropy', options: {}, input: inputs.wide },
+  {
+    name: 'an ignore index beyond int32 (ignores nothing)',
+    loss: 'cross-entropy',
+    options: { ignoreIndex: 2 ** 32 + 1 },
+    input: inputs.mixed,
+  },
 ];
 
 /** Losses built on the cross-entropy kernel's per-pixel terms (γ, κ, ε, weights, 'none'). */
@@ -262,6 +268,12 @@ const overlapCases: FusedCase[] = [
     input: inputs.manyClasses,
   },
   { name: 'logits ±100', loss: 'dice', options: {}, input: inputs.saturated },
+  {
+    name: 'an ignore index beyond int32 (ignores nothing)',
+    loss: 'dice',
+    options: { ignoreIndex: -(2 ** 31) - 1 },
+    input: inputs.outOfRange,
+  },
   { name: 'logits ±100', loss: 'tversky', options: {}, input: inputs.saturated },
   { name: 'all pixels ignored', loss: 'dice', options: {}, input: inputs.allIgnored },
   {
@@ -353,6 +365,26 @@ describeOnBackends('fused kernels agree with the composed losses', () => {
       );
     }
     assert.ok(Math.abs(expected[0]) > 1e-4);
+  });
+
+  test('cross-entropy of a target 80–750 below the row maximum stays float32-accurate', () => {
+    // One pixel, logits (0, −g, −5, −5), label 1: L = g + log(1 + 2e^−5 + e^−g), exact in
+    // float64. The float32 e_t is subnormal for g ≳ 87 and 0 beyond ≈ 104.
+    for (const gap of [80, 90, 100, 103.5, 200, 750]) {
+      const logits = Float32Array.from([0, -gap, -5, -5]);
+      const expected = gap + Math.log(1 + 2 * Math.exp(-5) + Math.exp(-gap));
+      const { value } = evaluate(
+        'cross-entropy',
+        {},
+        { shape: [1, 1, 1, 4], logits, labels: Int32Array.from([1]) },
+        true,
+      );
+      const scale = Math.fround(gap);
+      assert.ok(
+        Math.abs(value - expected) <= 2e-7 * expected + Math.abs(scale - gap),
+        `gap ${gap}: ${value} vs ${expected}`,
+      );
+    }
   });
 
   test('an all-ignored batch gives 0 and a zero gradient (cross-entropy, dice)', () => {

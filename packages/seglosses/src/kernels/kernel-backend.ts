@@ -41,6 +41,22 @@ function isCpuLike(backend: object): backend is CpuLike {
   return typeof b.readSync === 'function' && typeof b.makeTensorInfo === 'function';
 }
 
+/**
+ * The ignore index as the kernels take it (an int32 compared with int32 labels): an index
+ * outside int32 can match no label, so it means no ignored pixels — as in the composed form.
+ */
+export function kernelIgnoreIndex(ignoreIndex: number | null): {
+  hasIgnoreIndex: boolean;
+  ignoreIndex: number;
+} {
+  const usable =
+    ignoreIndex !== null &&
+    Number.isInteger(ignoreIndex) &&
+    ignoreIndex >= -(2 ** 31) &&
+    ignoreIndex < 2 ** 31;
+  return { hasIgnoreIndex: usable, ignoreIndex: usable ? ignoreIndex : 0 };
+}
+
 /** The backends whose kernels can be fused here. */
 export const fusableBackends: readonly string[] = ['wasm', 'cpu'];
 

@@ -31,7 +31,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import { KernelBackend } from './kernel-backend.js';
+import { KernelBackend, kernelIgnoreIndex } from './kernel-backend.js';
 import { NativeCall } from './native/loss-kernels.js';
 
 export const softmaxCrossEntropyKernel = 'SeglossesSoftmaxCrossEntropy';
@@ -192,8 +192,7 @@ export function fusedSoftmaxCrossEntropy(
   options: SoftmaxCrossEntropyOptions,
 ): tf.Tensor {
   const attrs: SoftmaxCrossEntropyAttrs = {
-    hasIgnoreIndex: options.ignoreIndex !== null,
-    ignoreIndex: options.ignoreIndex ?? 0,
+    ...kernelIgnoreIndex(options.ignoreIndex),
     classWeights: options.classWeights === null ? [] : [...options.classWeights],
     countWeights: Array.isArray(options.countWeights) ? [...options.countWeights] : [],
     countPixels: options.countWeights === 'pixels',

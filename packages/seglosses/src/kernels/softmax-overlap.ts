@@ -35,7 +35,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import { KernelBackend } from './kernel-backend.js';
+import { KernelBackend, kernelIgnoreIndex } from './kernel-backend.js';
 import { NativeCall } from './native/loss-kernels.js';
 
 export const softmaxOverlapKernel = 'SeglossesSoftmaxOverlap';
@@ -171,8 +171,7 @@ export function fusedSoftmaxOverlap(
   options: SoftmaxOverlapOptions,
 ): tf.Tensor {
   const attrs: SoftmaxOverlapAttrs = {
-    hasIgnoreIndex: options.ignoreIndex !== null,
-    ignoreIndex: options.ignoreIndex ?? 0,
+    ...kernelIgnoreIndex(options.ignoreIndex),
     squared: options.squared,
     clip: options.clip ?? 0,
     confusion: options.confusion ?? false,

@@ -35,6 +35,7 @@ export function checkLossInputs(who: string, yTrue: tf.Tensor, yPred: tf.Tensor)
   if (yPred.dtype !== 'float32' || yPred.rank !== 4) {
     fail(who, 'yPred', 'float32 [B,H,W,C]', shapeText(yPred));
   }
+  if (yPred.size === 0) fail(who, 'yPred', 'at least one pixel and one class', shapeText(yPred));
   const [b, h, w, c] = yPred.shape;
   if (yTrue.rank === 3) {
     if (yTrue.dtype !== 'int32') fail(who, 'yTrue of rank 3', 'int32 [B,H,W]', shapeText(yTrue));

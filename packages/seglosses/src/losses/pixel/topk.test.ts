@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 
-import { createLoss } from '../../index.js';
+import { createLoss, listLosses } from '../../index.js';
 import { testBackends, tf, useBackend } from '../../test-support/backends.js';
 import { describeLossProperties, seededRandom } from '../../test-support/loss-properties.js';
 
@@ -135,3 +135,18 @@ for (const backend of testBackends) {
     });
   });
 }
+
+test('every loss rejects an empty prediction, naming yPred and its shape', () => {
+  for (const { name } of listLosses()) {
+    const loss = createLoss(name);
+    tf.tidy(() => {
+      const yTrue = tf.zeros([0, 4, 4], 'int32') as tf.Tensor3D;
+      const yPred = tf.zeros([0, 4, 4, 3]) as tf.Tensor4D;
+      assert.throws(
+        () => loss(yTrue, yPred),
+        /yPred.*at least one pixel and one class.*\[0,4,4,3\]/,
+        name,
+      );
+    });
+  }
+});
