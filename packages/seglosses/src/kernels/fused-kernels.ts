@@ -1,19 +1,18 @@
 /**
  * Where the fused loss kernels live and when the losses use them.
  *
- * The kernels (`softmax-cross-entropy.ts`, `softmax-overlap.ts`) run in the library's own
- * WebAssembly module (`native/`), in place on the wasm backend's memory or on copies of the cpu
- * backend's typed arrays, so the library registers them itself — it needs nothing beyond tfjs-core — for the
- * two backends that expose their tensors as typed arrays, 'wasm' and 'cpu', lazily: the first
- * time a loss asks for them while one of those backends is active. Registering a kernel does
- * not create the backend, and a kernel name no other library uses cannot clash with a
- * built-in one.
+ * The kernels (`softmax-cross-entropy.ts`, `softmax-overlap.ts`, `binary-cross-entropy.ts`)
+ * run in the library's own WebAssembly module (`native/`), in place on the wasm backend's
+ * memory or on copies of the cpu backend's typed arrays. So the library registers them itself
+ * — it needs nothing beyond tfjs-core — for those two backends, lazily: the first time a loss
+ * asks for them while one of them is active. Registering a kernel does not create the backend,
+ * and a kernel name no other library uses cannot clash with a built-in one.
  *
  * A loss takes its fused path only when {@link fusedKernelsActive} says so: the active backend
  * is one of the two, the WebAssembly module loads here (it needs WebAssembly SIMD) and the
- * switch below is on (the default). On any other backend (webgl,
- * webgpu, tfjs-node) the losses compute their composed form, which the tests check the fused
- * kernels against. `setFusedKernels(false)` forces the composed form everywhere.
+ * switch below is on (the default). On any other backend (webgl, webgpu, tfjs-node) the losses
+ * compute their composed form, which the tests check the fused kernels against.
+ * `setFusedKernels(false)` forces the composed form everywhere.
  */
 import * as tf from '@tensorflow/tfjs-core';
 
