@@ -7,26 +7,18 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import { KernelBackend } from './kernel-backend.js';
-import { NativeCall } from './native/loss-kernels.js';
+import type { KernelArgs } from './kernel-backend.js';
+import { runNativeKernel } from './native/loss-kernels.js';
 
 export const binaryCrossEntropyKernel = 'SeglossesBinaryCrossEntropy';
 
-interface KernelArgs {
-  inputs: tf.NamedTensorInfoMap;
-  backend: unknown;
-  attrs?: tf.NamedAttrMap;
-}
-
 /** Forward kernel: [terms, slope], both of the logits' shape. */
-export function binaryCrossEntropyForward(backendName: string, args: KernelArgs) {
+export function binaryCrossEntropyForward(args: KernelArgs) {
   const { logits, target } = args.inputs as { logits: tf.TensorInfo; target: tf.TensorInfo };
-  const kb = new KernelBackend(binaryCrossEntropyKernel, backendName, args.backend);
-  try {
+  return runNativeKernel(binaryCrossEntropyKernel, args.backend, (kb, call) => {
     const n = tf.util.sizeFromShape(logits.shape);
     const terms = kb.allocate(logits.shape);
     const slope = kb.allocate(logits.shape);
-    const call = new NativeCall(binaryCrossEntropyKernel, kb);
     const at = {
       x: call.input(logits),
       t: call.input(target),
@@ -37,9 +29,7 @@ export function binaryCrossEntropyForward(backendName: string, args: KernelArgs)
     call.exports.binary_cross_entropy(at.x, at.t, n, at.terms, at.slope);
     call.finish();
     return [kb.release(terms), kb.release(slope)];
-  } finally {
-    kb.dispose();
-  }
+  });
 }
 
 /**

@@ -18,6 +18,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { binaryCrossEntropyForward, binaryCrossEntropyKernel } from './binary-cross-entropy.js';
 import { fusableBackends } from './kernel-backend.js';
+import type { KernelArgs } from './kernel-backend.js';
 import { lossKernelsAvailable } from './native/loss-kernels.js';
 import {
   softmaxCrossEntropyBackward,
@@ -32,10 +33,7 @@ import {
   softmaxOverlapKernel,
 } from './softmax-overlap.js';
 
-type FusedKernel = (
-  backendName: string,
-  args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap },
-) => tf.TensorInfo | tf.TensorInfo[];
+type FusedKernel = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[];
 
 const kernels: ReadonlyMap<string, FusedKernel> = new Map<string, FusedKernel>([
   [softmaxCrossEntropyKernel, softmaxCrossEntropyForward],
@@ -62,7 +60,7 @@ function ensureRegistered(backendName: string): void {
     tf.registerKernel({
       kernelName,
       backendName,
-      kernelFunc: ((args) => run(backendName, args)) as tf.KernelFunc,
+      kernelFunc: run as unknown as tf.KernelFunc,
     });
   }
 }

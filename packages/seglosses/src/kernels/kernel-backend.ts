@@ -1,12 +1,12 @@
 /**
- * What a fused loss kernel needs of the backend it runs on: typed-array views of its inputs
- * (no copy), new outputs it can fill in place, other kernels of the same backend, and the
- * disposal of its intermediates. Two backends qualify, recognised by their methods:
+ * What a fused loss kernel needs of the backend it runs on: new outputs, the place of every
+ * tensor's values (their offset in the wasm heap, or a typed-array view), and the disposal of
+ * its intermediates. Two backends qualify, recognised by their methods:
  *
- * - wasm: `typedArrayFromHeap` gives a view of a tensor on the WebAssembly heap and
- *   `makeOutput` allocates one there. Allocating may grow the heap, which detaches every view
- *   taken before, so a kernel allocates first and takes its views afterwards: {@link view}
- *   builds a fresh view on every call and views must not be kept across allocations.
+ * - wasm: `makeOutput` allocates a tensor on the WebAssembly heap, whose memory and offsets the
+ *   WebAssembly kernels use directly; `typedArrayFromHeap` gives a view. Allocating may grow
+ *   the heap, which detaches every view taken before, so a kernel allocates first and takes its
+ *   views afterwards: {@link view} builds a fresh view on every call.
  * - cpu: `readSync` returns the stored array itself and `makeTensorInfo` adopts a new one.
  *
  * Any other backend (webgl, webgpu, node) has no fused kernels; the losses then use their
@@ -57,6 +57,13 @@ export function kernelIgnoreIndex(ignoreIndex: number | null): {
   return { hasIgnoreIndex: usable, ignoreIndex: usable ? ignoreIndex : 0 };
 }
 
+/** The arguments tfjs passes a kernel function. */
+export interface KernelArgs {
+  inputs: tf.NamedTensorInfoMap;
+  backend: unknown;
+  attrs?: tf.NamedAttrMap;
+}
+
 /** The backends whose kernels can be fused here. */
 export const fusableBackends: readonly string[] = ['wasm', 'cpu'];
 
@@ -72,7 +79,6 @@ export class KernelBackend {
 
   constructor(
     private readonly who: string,
-    private readonly backendName: string,
     backend: unknown,
   ) {
     const b = (typeof backend === 'object' && backend !== null ? backend : {}) as object;
@@ -108,15 +114,6 @@ export class KernelBackend {
     return values;
   }
 
-  /** A view of an int32 tensor's values; valid until the next allocation. */
-  ints(info: tf.TensorInfo): Int32Array {
-    const values = this.view(info);
-    if (!(values instanceof Int32Array)) {
-      throw new Error(`${this.who}: an int32 tensor must hold an Int32Array, got ${info.dtype}`);
-    }
-    return values;
-  }
-
   /** A view (wasm) or the stored array itself (cpu) of a tensor's values. */
   view(info: tf.TensorInfo): tf.backend_util.TypedArray {
     if (this.wasm !== null) return this.wasm.typedArrayFromHeap(info);
@@ -140,22 +137,6 @@ export class KernelBackend {
       throw new Error(`${this.who}: a wasm tensor must have a memory offset, got ${offset}`);
     }
     return offset;
-  }
-
-  /** Runs another kernel of this backend on `inputs` and tracks its single output. */
-  run(kernelName: string, inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap = {}) {
-    const config = tf.getKernel(kernelName, this.backendName);
-    if (config === undefined) {
-      throw new Error(`${this.who}: ${this.backendName} kernel ${kernelName} must exist, got none`);
-    }
-    const backend = (this.wasm ?? this.cpu) as unknown as tf.KernelBackend;
-    const out = config.kernelFunc({ inputs, backend, attrs });
-    if (Array.isArray(out)) {
-      for (const info of out) this.free(info);
-      throw new Error(`${this.who}: ${kernelName} must return one tensor, got ${out.length}`);
-    }
-    this.owned.push(out);
-    return out;
   }
 
   /** Stops tracking `info` (it becomes a kernel output) and returns it. */

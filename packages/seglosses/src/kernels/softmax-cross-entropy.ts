@@ -31,8 +31,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import { KernelBackend, kernelIgnoreIndex } from './kernel-backend.js';
-import { NativeCall } from './native/loss-kernels.js';
+import { kernelIgnoreIndex } from './kernel-backend.js';
+import type { KernelArgs } from './kernel-backend.js';
+import { runNativeKernel } from './native/loss-kernels.js';
 
 export const softmaxCrossEntropyKernel = 'SeglossesSoftmaxCrossEntropy';
 export const softmaxCrossEntropyGradKernel = 'SeglossesSoftmaxCrossEntropyGrad';
@@ -55,18 +56,11 @@ export interface SoftmaxCrossEntropyAttrs {
   readonly scale: number;
 }
 
-interface KernelArgs {
-  inputs: tf.NamedTensorInfoMap;
-  backend: unknown;
-  attrs?: tf.NamedAttrMap;
-}
-
 /** Forward kernel: [terms, p, coef, sums]. */
-export function softmaxCrossEntropyForward(backendName: string, args: KernelArgs) {
+export function softmaxCrossEntropyForward(args: KernelArgs) {
   const { logits, labels } = args.inputs as { logits: tf.TensorInfo; labels: tf.TensorInfo };
   const attrs = args.attrs as unknown as SoftmaxCrossEntropyAttrs;
-  const kb = new KernelBackend(softmaxCrossEntropyKernel, backendName, args.backend);
-  try {
+  return runNativeKernel(softmaxCrossEntropyKernel, args.backend, (kb, call) => {
     const classes = logits.shape[logits.shape.length - 1];
     const n = tf.util.sizeFromShape(labels.shape);
     const probs = kb.allocate(logits.shape);
@@ -74,7 +68,6 @@ export function softmaxCrossEntropyForward(backendName: string, args: KernelArgs
     const coef = kb.allocate(labels.shape);
     const sums = kb.allocate([2]);
 
-    const call = new NativeCall(softmaxCrossEntropyKernel, kb);
     const at = {
       x: call.input(logits),
       y: call.input(labels),
@@ -123,21 +116,17 @@ export function softmaxCrossEntropyForward(backendName: string, args: KernelArgs
     call.finish();
     kb.floats(sums).set([sumTerms, sumCounts]);
     return [kb.release(terms), kb.release(probs), kb.release(coef), kb.release(sums)];
-  } finally {
-    kb.dispose();
-  }
+  });
 }
 
 /** Backward kernel: ∂L/∂logits [N, C] from p, k, the labels and dy. */
-export function softmaxCrossEntropyBackward(backendName: string, args: KernelArgs) {
+export function softmaxCrossEntropyBackward(args: KernelArgs) {
   const { p, coef, labels, dy } = args.inputs as Record<string, tf.TensorInfo>;
   const attrs = args.attrs as unknown as SoftmaxCrossEntropyAttrs;
-  const kb = new KernelBackend(softmaxCrossEntropyGradKernel, backendName, args.backend);
-  try {
+  return runNativeKernel(softmaxCrossEntropyGradKernel, args.backend, (kb, call) => {
     const classes = p.shape[p.shape.length - 1];
     const n = tf.util.sizeFromShape(labels.shape);
     const dx = kb.allocate(p.shape);
-    const call = new NativeCall(softmaxCrossEntropyGradKernel, kb);
     const at = {
       p: call.input(p),
       y: call.input(labels),
@@ -159,9 +148,7 @@ export function softmaxCrossEntropyBackward(backendName: string, args: KernelArg
     );
     call.finish();
     return kb.release(dx);
-  } finally {
-    kb.dispose();
-  }
+  });
 }
 
 export interface SoftmaxCrossEntropyOptions {

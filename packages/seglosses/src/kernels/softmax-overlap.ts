@@ -35,8 +35,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-import { KernelBackend, kernelIgnoreIndex } from './kernel-backend.js';
-import { NativeCall } from './native/loss-kernels.js';
+import { kernelIgnoreIndex } from './kernel-backend.js';
+import type { KernelArgs } from './kernel-backend.js';
+import { runNativeKernel } from './native/loss-kernels.js';
 
 export const softmaxOverlapKernel = 'SeglossesSoftmaxOverlap';
 export const softmaxOverlapGradKernel = 'SeglossesSoftmaxOverlapGrad';
@@ -56,25 +57,17 @@ export interface SoftmaxOverlapAttrs {
   readonly confusion: boolean;
 }
 
-interface KernelArgs {
-  inputs: tf.NamedTensorInfoMap;
-  backend: unknown;
-  attrs?: tf.NamedAttrMap;
-}
-
 /** Forward kernel: [p [B,H,W,C], stats [8,B,C]]. */
-export function softmaxOverlapForward(backendName: string, args: KernelArgs): tf.TensorInfo[] {
+export function softmaxOverlapForward(args: KernelArgs): tf.TensorInfo[] {
   const { logits, labels } = args.inputs as { logits: tf.TensorInfo; labels: tf.TensorInfo };
   const attrs = args.attrs as unknown as SoftmaxOverlapAttrs;
-  const kb = new KernelBackend(softmaxOverlapKernel, backendName, args.backend);
-  try {
+  return runNativeKernel(softmaxOverlapKernel, args.backend, (kb, call) => {
     const batch = logits.shape[0];
     const classes = logits.shape[logits.shape.length - 1];
     const n = tf.util.sizeFromShape(labels.shape);
     const probs = kb.allocate(logits.shape);
     const rows = statCount + (attrs.confusion ? classes : 0);
     const stats = kb.allocate([rows, batch, classes]);
-    const call = new NativeCall(softmaxOverlapKernel, kb);
     const at = {
       x: call.input(logits),
       y: call.input(labels),
@@ -104,22 +97,18 @@ export function softmaxOverlapForward(backendName: string, args: KernelArgs): tf
     call.finish();
     kb.floats(stats).set(values);
     return [kb.release(probs), kb.release(stats)];
-  } finally {
-    kb.dispose();
-  }
+  });
 }
 
 /** Backward kernel: ∂L/∂logits [B,H,W,C] from p, the labels and ∂L/∂stats. */
-export function softmaxOverlapBackward(backendName: string, args: KernelArgs): tf.TensorInfo {
+export function softmaxOverlapBackward(args: KernelArgs): tf.TensorInfo {
   const { p, labels, dstats } = args.inputs as Record<string, tf.TensorInfo>;
   const attrs = args.attrs as unknown as SoftmaxOverlapAttrs;
-  const kb = new KernelBackend(softmaxOverlapGradKernel, backendName, args.backend);
-  try {
+  return runNativeKernel(softmaxOverlapGradKernel, args.backend, (kb, call) => {
     const batch = p.shape[0];
     const classes = p.shape[p.shape.length - 1];
     const n = tf.util.sizeFromShape(labels.shape);
     const dx = kb.allocate(p.shape);
-    const call = new NativeCall(softmaxOverlapGradKernel, kb);
     const at = {
       p: call.input(p),
       y: call.input(labels),
@@ -145,9 +134,7 @@ export function softmaxOverlapBackward(backendName: string, args: KernelArgs): t
     );
     call.finish();
     return kb.release(dx);
-  } finally {
-    kb.dispose();
-  }
+  });
 }
 
 export interface SoftmaxOverlapOptions {

@@ -19,7 +19,7 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 
-import type { KernelBackend } from '../kernel-backend.js';
+import { KernelBackend } from '../kernel-backend.js';
 import { lossKernelsBinary } from './loss-kernels-binary.js';
 import { Arena, NativeModule } from './wasm-module.js';
 
@@ -218,5 +218,23 @@ export class NativeCall {
   private tensorBytes(info: tf.TensorInfo): Uint8Array {
     const view = this.kb.view(info);
     return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+  }
+}
+
+/**
+ * One call of a native kernel: `body` allocates its outputs with `kb`, lays out and runs with
+ * `call`, and returns what it releases; everything else it allocated is freed, also when it
+ * throws.
+ */
+export function runNativeKernel<T>(
+  who: string,
+  backend: unknown,
+  body: (kb: KernelBackend, call: NativeCall) => T,
+): T {
+  const kb = new KernelBackend(who, backend);
+  try {
+    return body(kb, new NativeCall(who, kb));
+  } finally {
+    kb.dispose();
   }
 }
