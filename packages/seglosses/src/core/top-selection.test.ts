@@ -1,18 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
+import { seededRandom } from './seeded-random.js';
 import { kthLargest, topSelection, topSelectionInJavaScript } from './top-selection.js';
 
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
 test('kthLargest equals the count-th entry of a descending sort, ties and all', () => {
-  const random = seeded(7);
+  const random = seededRandom(7);
   for (const n of [1, 2, 3, 10, 257, 5000]) {
     for (const levels of [0, 3]) {
       // levels > 0: few distinct values, so most entries are tied.
@@ -55,7 +48,7 @@ test('topSelection keeps the largest entries and shares the weight among ties', 
 });
 
 test('topSelection in WebAssembly equals the JavaScript form, ties included', () => {
-  const random = seeded(11);
+  const random = seededRandom(11);
   for (const n of [1, 5, 17, 1000, 40000]) {
     for (const levels of [0, 2, 7]) {
       const scores = Float32Array.from({ length: n }, () =>

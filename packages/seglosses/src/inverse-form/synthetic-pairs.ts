@@ -11,6 +11,7 @@
  * central tile. Deterministic for a seed; no platform API, so tests and the training script share
  * it.
  */
+import { seededRandom } from '../core/seeded-random.js';
 import type { Affine6 } from './affine.js';
 import { affineExp, applyAffine, inverseGenerator } from './affine.js';
 
@@ -41,18 +42,6 @@ export interface PairBatch {
   readonly original: Float32Array;
   readonly warped: Float32Array;
   readonly generators: Float32Array;
-}
-
-/** Deterministic uniform numbers in [0, 1) (mulberry32). */
-export function pairRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A shape: its membership test and a disk (cx, cy, radius) that contains it. */
@@ -172,7 +161,7 @@ function warpOneHot(
 /** `count` random pairs; the same seed gives the same pairs. */
 export function generatePairs(count: number, seed: number, options: PairOptions): PairBatch {
   const { canvas, classes, tile } = options;
-  const random = pairRandom(seed);
+  const random = seededRandom(seed);
   const area = canvas * canvas * classes;
   const original = new Float32Array(count * area);
   const warped = new Float32Array(count * area);

@@ -9,8 +9,11 @@ import { before, describe, test } from 'node:test';
 
 import { createLoss } from '../index.js';
 import type { LossExtras, LossFunction } from '../index.js';
+import { seededRandom } from '../core/seeded-random.js';
 import { testBackends, tf, useBackend } from './backends.js';
 import { finiteDifferenceRelTol, finiteDifferenceStep } from './tolerances.js';
+
+export { seededRandom };
 
 export interface LossPropertyOptions {
   /** Options passed to createLoss for every property. */
@@ -32,18 +35,6 @@ export interface LossPropertyOptions {
   readonly extras?: (labels: tf.Tensor3D, channels: number) => LossExtras;
   /** Image size of the generated inputs (default 8). */
   readonly size?: number;
-}
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Labels with a disk of class 1, a square of class 2 (when C > 2) on background 0. */
